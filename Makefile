@@ -1,0 +1,57 @@
+# Two commands do all set-up on a fresh machine:
+#   make run   - virtualenv, install, migrate, import seeds/, index, serve with gunicorn
+#   make test  - install what the tests need (Python packages, Debian's Chromium and
+#                PostgreSQL) and run the whole suite on SQLite, then on PostgreSQL
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+export ARCHIVE_DATA_DIR ?= $(CURDIR)/var
+export PORT HOST
+
+.PHONY: run setup test test-sqlite test-postgres system-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py import_sources seeds/
+	$(BIN)/python manage.py reconcile_index --repair
+
+run: setup
+	@echo
+	@echo "The Archive:  http://$(HOST):$(PORT)/"
+	@echo "Admin:        http://$(HOST):$(PORT)/admin/"
+	@echo "First admin user: $(BIN)/python manage.py createsuperuser  (in another terminal)"
+	@echo "Ctrl-C stops the server."
+	@echo
+	$(BIN)/gunicorn --config archive/gunicorn.conf.py archive.wsgi
+
+system-deps:
+	@tests/system-deps.sh
+
+test: $(VENV)/.installed-test system-deps test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+test-postgres: $(VENV)/.installed-test
+	DATABASE_URL=$$(tests/postgres-up.sh) $(BIN)/python -m pytest -m "not browser"
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py --docs $${DOCS:-10000} --json bench/out/bench-$${DOCS:-10000}.json
+
+clean:
+	rm -rf $(VENV) var test-artifacts

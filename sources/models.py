@@ -1,0 +1,202 @@
+"""The archive's records: Sources (one per article) and the curated gazetteer they point at."""
+
+from django.db import models
+from django.urls import reverse
+
+
+def split_aliases(text):
+    """Aliases are edited as one per line; blank lines and surrounding spaces do not count."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class Country(models.Model):
+    code = models.CharField("ISO code", max_length=2, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    aliases = models.TextField(
+        blank=True,
+        help_text="One per line: other names, short forms, demonyms and adjectives "
+        "(Kyrgyz, Kirghiz, Kyrgyzstani).",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def alias_list(self):
+        return split_aliases(self.aliases)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        ARMED_GROUP = "armed_group", "Armed group"
+        PARTY = "party", "Political party or movement"
+        STATE_BODY = "state_body", "State body"
+        INTERNATIONAL = "international", "International body"
+        NGO = "ngo", "NGO or research centre"
+        MEDIA = "media", "Media"
+        OTHER = "other", "Other"
+
+    name = models.CharField("canonical name", max_length=200, unique=True)
+    aliases = models.TextField(
+        blank=True,
+        help_text="One per line. Acronyms (all capitals) match case-sensitively.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def alias_list(self):
+        return split_aliases(self.aliases)
+
+
+class SourceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def for_listing(self):
+        """What a page of hits needs, fetched in a fixed number of queries."""
+        return self.prefetch_related("countries", "organisations", "mentioned_years")
+
+
+class Source(models.Model):
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+        UNKNOWN = "unknown", "Unknown"
+
+    # Fields a curator can correct; once edited, re-import and re-extraction keep them.
+    CURATABLE_FIELDS = (
+        "title",
+        "outlet",
+        "author",
+        "dateline",
+        "published",
+        "date_precision",
+        "language",
+        "text",
+        "countries",
+        "organisations",
+        "is_published",
+    )
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    outlet = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    dateline = models.CharField("dateline place", max_length=100, blank=True)
+    published = models.DateField("publication date", null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN
+    )
+    language = models.CharField(max_length=8, default="en")
+
+    text = models.TextField("clean text", help_text="Paragraphs separated by blank lines.")
+    raw_text = models.TextField(help_text="The text as read from the file, kept for provenance.")
+    removed_lines = models.JSONField(
+        default=list, blank=True, help_text="Lines the cleaner removed, each with its rule."
+    )
+    references = models.JSONField(default=list, blank=True)
+
+    source_file = models.CharField(max_length=255)
+    position = models.PositiveIntegerField(
+        default=0, help_text="Position of the article within its file (pages holding several)."
+    )
+    fingerprint = models.CharField(max_length=64, unique=True)
+
+    countries = models.ManyToManyField(Country, through="CountryMention", blank=True)
+    organisations = models.ManyToManyField(Organisation, through="OrganisationMention", blank=True)
+
+    is_published = models.BooleanField("published", default=True)
+    curated_fields = models.JSONField(
+        default=list, blank=True, help_text="Fields a curator edited; imports leave them alone."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "title"]
+        indexes = [models.Index(fields=["is_published", "published"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("sources:detail", kwargs={"slug": self.slug})
+
+    @property
+    def years(self):
+        return sorted(m.year for m in self.mentioned_years.all())
+
+    @property
+    def paragraphs(self):
+        return [p for p in self.text.split("\n\n") if p.strip()]
+
+    @property
+    def publication_year(self):
+        if self.published and self.date_precision != self.DatePrecision.UNKNOWN:
+            return self.published.year
+        return None
+
+
+class CountryMention(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE)
+    country = models.ForeignKey(Country, on_delete=models.CASCADE)
+    mentions = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "country"], name="unique_country_mention")
+        ]
+
+
+class OrganisationMention(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    mentions = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "organisation"], name="unique_organisation_mention"
+            )
+        ]
+
+
+class MentionedYear(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="mentioned_years")
+    year = models.PositiveSmallIntegerField(db_index=True)
+    mentions = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "year"], name="unique_mentioned_year")
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class SlugRedirect(models.Model):
+    """An article's earlier address, kept so that citations never break."""
+
+    old_slug = models.SlugField(max_length=120, unique=True)
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="old_slugs")
+
+    def __str__(self):
+        return f"{self.old_slug} -> {self.source.slug}"

@@ -1,0 +1,5 @@
+from haystack.signals import RealtimeSignalProcessor
+
+
+class OnCommitSignalProcessor(RealtimeSignalProcessor):
+    pass
