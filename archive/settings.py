@@ -166,6 +166,7 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Search. The Whoosh index lives beside the database; another engine is a setting away.
 SEARCH_ENGINE = os.environ.get("ARCHIVE_SEARCH_ENGINE", "sources.whoosh_backend.ArchiveWhooshEngine")

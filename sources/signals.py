@@ -1,5 +1,227 @@
-from haystack.signals import RealtimeSignalProcessor
+"""Keeping the search index in step with the database.
+
+haystack's RealtimeSignalProcessor indexes on post_save, before the m2m rows (countries,
+organisations, mentioned years) exist, and inside a transaction that may still roll
+back. Here every change only records the Source pk; the pks are indexed after the
+transaction commits (transaction.on_commit), in one batch (one index writer):
+
+* Source saved -> index it if published, remove it if not (unpublish);
+* Source deleted -> remove;
+* CountryMention / OrganisationMention / MentionedYear saved or deleted, and
+  m2m_changed on the through tables -> reindex that Source;
+* Country / Organisation saved (rename, alias edit) or deleted -> reindex its Sources.
+
+``deferred_indexing()`` collects the pks of a whole run (an import) and indexes them in
+ONE batch on exit. ``reindex_sources(pks)`` indexes given pks now (admin actions, merges).
+
+Nothing here assumes Whoosh: a backend with ``apply_batch`` (sources/whoosh_backend.py)
+gets one writer for updates and removals, any other gets update() + remove().
+"""
+
+import logging
+import threading
+from contextlib import contextmanager
+
+from django.db import models, transaction
+from haystack import connections
+from haystack.exceptions import NotHandled
+from haystack.signals import BaseSignalProcessor
+from haystack.utils import get_identifier
+
+log = logging.getLogger(__name__)
+
+_state = threading.local()
+BATCH_SIZE = 500
 
 
-class OnCommitSignalProcessor(RealtimeSignalProcessor):
-    pass
+def _deferred_stack():
+    if not hasattr(_state, "deferred"):
+        _state.deferred = []
+    return _state.deferred
+
+
+@contextmanager
+def deferred_indexing():
+    """While active (in this thread), collect touched Source pks; index them on exit.
+
+    Nested uses collect into the outermost one. On exit the pks are indexed in one
+    batch after the current transaction (if any) commits.
+    """
+    stack = _deferred_stack()
+    pks = set()
+    stack.append(pks)
+    try:
+        yield pks
+    finally:
+        stack.pop()
+        if stack:
+            stack[-1].update(pks)
+        elif pks:
+            _schedule(pks)
+
+
+def _using_aliases():
+    return list(connections.connections_info.keys())
+
+
+def reindex_sources(pks, using=None):
+    """Index the given Source pks now: published ones updated, the others removed."""
+    from .models import Source
+
+    pks = {int(pk) for pk in pks if pk is not None}
+    if not pks:
+        return
+    aliases = [using] if using else _using_aliases()
+    for alias in aliases:
+        try:
+            index = connections[alias].get_unified_index().get_index(Source)
+        except NotHandled:
+            continue
+        backend = connections[alias].get_backend()
+        ordered = sorted(pks)
+        for start in range(0, len(ordered), BATCH_SIZE):
+            chunk = ordered[start : start + BATCH_SIZE]
+            published = list(index.index_queryset(using=alias).filter(pk__in=chunk))
+            gone = set(chunk) - {s.pk for s in published}
+            identifiers = [get_identifier_for(Source, pk) for pk in sorted(gone)]
+            apply_batch = getattr(backend, "apply_batch", None)
+            if apply_batch is not None:
+                apply_batch(index, published, identifiers)
+            else:
+                if published:
+                    backend.update(index, published)
+                for identifier in identifiers:
+                    backend.remove(identifier)
+
+
+def get_identifier_for(model, pk):
+    return "%s.%s.%s" % (model._meta.app_label, model._meta.model_name, pk)
+
+
+class _Batch:
+    """The pks touched in one transaction, indexed by one on_commit callback."""
+
+    def __init__(self, savepoint_ids):
+        self.savepoint_ids = savepoint_ids
+        self.pks = set()
+        self.done = False
+
+    def flush(self):
+        self.done = True
+        if _state.__dict__.get("batch") is self:
+            _state.batch = None
+        reindex_sources(self.pks)
+
+
+def _schedule(pks, using=None):
+    """Index these pks once the current transaction commits (now, outside one)."""
+    if not pks:
+        return
+    stack = _deferred_stack()
+    if stack:
+        stack[-1].update(pks)
+        return
+    connection = transaction.get_connection(using)
+    sids = tuple(sid for sid in connection.savepoint_ids if sid is not None)
+    batch = getattr(_state, "batch", None)
+    alive = (
+        batch is not None
+        and not batch.done
+        and connection.in_atomic_block
+        and set(batch.savepoint_ids) <= set(sids)
+    )
+    if alive:
+        batch.pks.update(pks)
+        return
+    batch = _Batch(sids)
+    batch.pks.update(pks)
+    if connection.in_atomic_block:
+        _state.batch = batch
+    transaction.on_commit(batch.flush, using=using)
+
+
+def touch(*pks):
+    """Record that these Sources changed (public: usable by code that bypasses signals)."""
+    _schedule({int(pk) for pk in pks if pk is not None})
+
+
+class OnCommitSignalProcessor(BaseSignalProcessor):
+    def _senders(self):
+        from .models import (
+            Country,
+            CountryMention,
+            MentionedYear,
+            Organisation,
+            OrganisationMention,
+            Source,
+        )
+
+        return Source, Country, Organisation, (CountryMention, OrganisationMention, MentionedYear)
+
+    def setup(self):
+        Source, Country, Organisation, mention_models = self._senders()
+        models.signals.post_save.connect(self.source_changed, sender=Source)
+        models.signals.post_delete.connect(self.source_changed, sender=Source)
+        for model in mention_models:
+            models.signals.post_save.connect(self.mention_changed, sender=model)
+            models.signals.post_delete.connect(self.mention_changed, sender=model)
+        for through in (Source.countries.through, Source.organisations.through):
+            models.signals.m2m_changed.connect(self.m2m_changed, sender=through)
+        for model in (Country, Organisation):
+            models.signals.post_save.connect(self.entity_changed, sender=model)
+            models.signals.pre_delete.connect(self.entity_changed, sender=model)
+
+    def teardown(self):
+        Source, Country, Organisation, mention_models = self._senders()
+        models.signals.post_save.disconnect(self.source_changed, sender=Source)
+        models.signals.post_delete.disconnect(self.source_changed, sender=Source)
+        for model in mention_models:
+            models.signals.post_save.disconnect(self.mention_changed, sender=model)
+            models.signals.post_delete.disconnect(self.mention_changed, sender=model)
+        for through in (Source.countries.through, Source.organisations.through):
+            models.signals.m2m_changed.disconnect(self.m2m_changed, sender=through)
+        for model in (Country, Organisation):
+            models.signals.post_save.disconnect(self.entity_changed, sender=model)
+            models.signals.pre_delete.disconnect(self.entity_changed, sender=model)
+
+    # haystack's API, for code that calls the processor directly.
+    def handle_save(self, sender, instance, **kwargs):
+        self.source_changed(sender, instance, **kwargs)
+
+    def handle_delete(self, sender, instance, **kwargs):
+        self.source_changed(sender, instance, **kwargs)
+
+    def source_changed(self, sender, instance, raw=False, **kwargs):
+        if raw:  # loaddata: fixtures are indexed by rebuild_index
+            return
+        _schedule({instance.pk}, using=kwargs.get("using"))
+
+    def mention_changed(self, sender, instance, raw=False, **kwargs):
+        if raw:
+            return
+        _schedule({instance.source_id}, using=kwargs.get("using"))
+
+    def m2m_changed(self, sender, instance, action, reverse, model, pk_set, **kwargs):
+        if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
+            return
+        if not reverse:
+            _schedule({instance.pk}, using=kwargs.get("using"))
+        elif action == "pre_clear":
+            # country.source_set.clear(): the pks are gone after the clear.
+            _schedule(set(instance.source_set.values_list("pk", flat=True)), using=kwargs.get("using"))
+        elif pk_set:
+            _schedule(set(pk_set), using=kwargs.get("using"))
+
+    def entity_changed(self, sender, instance, raw=False, **kwargs):
+        if raw or kwargs.get("created"):
+            return
+        _schedule(set(instance.source_set.values_list("pk", flat=True)), using=kwargs.get("using"))
+
+
+__all__ = [
+    "OnCommitSignalProcessor",
+    "deferred_indexing",
+    "reindex_sources",
+    "touch",
+    "get_identifier",
+]

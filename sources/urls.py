@@ -5,5 +5,11 @@ from . import views
 app_name = "sources"
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search_page, name="search"),
+    path("api/search", views.api_search, name="api_search"),
+    path("search.csv", views.search_csv, name="search_csv"),
+    path("search.atom", views.search_atom, name="search_atom"),
+    path("opensearch.xml", views.opensearch, name="opensearch"),
     path("sources/<slug:slug>/", views.source_detail, name="detail"),
 ]

@@ -1,8 +1,329 @@
-from django.shortcuts import get_object_or_404, render
+"""Web pages, JSON API, CSV export, Atom feed and OpenSearch description.
 
-from .models import Source
+Thin by design: each view parses the request into a SearchQuery, calls sources.search (the
+one search service) and renders. No view builds its own query.
+"""
+
+import csv
+import dataclasses
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_safe
+
+from . import search as search_service
+from .citation import citation_for
+from .models import Country, Organisation, SlugRedirect, Source
+
+FACET_LABELS = {
+    "country": "Country",
+    "organisation": "Organisation",
+    "year": "Year published",
+    "mentioned_year": "Years mentioned",
+}
 
 
+def _parse(request):
+    """The request's SearchQuery, or (None, user-facing error)."""
+    try:
+        return search_service.SearchQuery.from_params(request.GET), None
+    except search_service.InvalidSearch as exc:
+        return None, str(exc)
+
+
+def _page_out_of_range(results):
+    return results.pages and results.query.page > results.pages
+
+
+# --- HTML pages ---------------------------------------------------------------------------
+
+
+@require_safe
+def home(request):
+    query = search_service.SearchQuery.from_params(QueryDict())
+    results = search_service.search(query, per_page=5)
+    published = Source.objects.published()
+    context = {
+        "results": results,
+        "facet_labels": FACET_LABELS,
+        "counts": {
+            "sources": published.count(),
+            "countries": Country.objects.filter(source__is_published=True).distinct().count(),
+            "organisations": Organisation.objects.filter(source__is_published=True)
+            .distinct()
+            .count(),
+            "outlets": published.exclude(outlet="").values("outlet").distinct().count(),
+        },
+    }
+    return render(request, "sources/home.html", context)
+
+
+@require_safe
+def search_page(request):
+    query, error = _parse(request)
+    if error:
+        context = {"error": error, "raw_q": request.GET.get("q", ""), "facet_labels": FACET_LABELS}
+        return render(request, "sources/search.html", context, status=400)
+    results = search_service.search(query)
+    if _page_out_of_range(results):
+        raise Http404("There is no such page of results.")
+    context = {"query": query, "results": results, "facet_labels": FACET_LABELS}
+    return render(request, "sources/search.html", context)
+
+
+@require_safe
 def source_detail(request, slug):
-    source = get_object_or_404(Source.objects.published(), slug=slug)
-    return render(request, "sources/detail.html", {"source": source})
+    source = Source.objects.filter(slug=slug).first()
+    if source is None:
+        moved = SlugRedirect.objects.select_related("source").filter(old_slug=slug).first()
+        if moved is None:
+            raise Http404("No such article.")
+        source = moved.source
+        if source.is_published or request.user.is_staff:
+            target = source.get_absolute_url()
+            if request.GET:
+                target += "?" + request.GET.urlencode()
+            return HttpResponsePermanentRedirect(target)
+        raise Http404("No such article.")
+    if not source.is_published and not request.user.is_staff:
+        raise Http404("No such article.")
+
+    admin_url = None
+    if request.user.is_staff:
+        try:
+            admin_url = reverse("admin:sources_source_change", args=[source.pk])
+        except NoReverseMatch:
+            admin_url = None
+    q = request.GET.get("q", "")[: search_service.MAX_Q_CHARS]
+    context = {
+        "source": source,
+        "q": q,
+        "paragraphs": _highlight(source.paragraphs, q),
+        "related": search_service.related(source, limit=5),
+        "citation": citation_for(source, request, accessed=timezone.localdate()),
+        "admin_url": admin_url,
+        "search_back": request.GET.get("q") is not None,
+    }
+    return render(request, "sources/detail.html", context)
+
+
+def _highlight(paragraphs, q):
+    """Paragraphs as safe HTML with the query's terms marked, via the search engineer's
+    highlighter; plain (auto-escaped) paragraphs when there is no query or no highlighter."""
+    if not q.strip():
+        return paragraphs
+    try:
+        from .highlight import highlight_paragraphs
+    except ImportError:
+        return paragraphs
+    return highlight_paragraphs(paragraphs, q)
+
+
+# --- Machine-readable: JSON, CSV, Atom, OpenSearch ----------------------------------------
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _hit_json(request, hit):
+    source = hit.source
+    return {
+        "slug": source.slug,
+        "url": request.build_absolute_uri(source.get_absolute_url()),
+        "title": source.title,
+        "outlet": source.outlet,
+        "author": source.author,
+        "published": _iso(source.published),
+        "date_precision": source.date_precision,
+        "countries": [c.name for c in source.countries.all()],
+        "organisations": [o.name for o in source.organisations.all()],
+        "years": source.years,
+        "snippets": [str(s) for s in hit.snippets],
+    }
+
+
+@require_safe
+def api_search(request):
+    query, error = _parse(request)
+    if error:
+        return JsonResponse({"error": error}, status=400)
+    results = search_service.search(query)
+    if _page_out_of_range(results):
+        return JsonResponse({"error": "There is no such page of results."}, status=404)
+    data = {
+        "query": query.q,
+        "total": results.total,
+        "page": results.page,
+        "pages": results.pages,
+        "hits": [_hit_json(request, hit) for hit in results.hits],
+        "facets": {
+            facet: [
+                {"value": fv.value, "count": fv.count, "selected": fv.selected}
+                for fv in results.facets.get(facet, [])
+            ]
+            for facet in search_service.FACETS
+        },
+        "suggestion": results.suggestion,
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+CSV_COLUMNS = (
+    "title",
+    "outlet",
+    "author",
+    "published",
+    "date_precision",
+    "dateline",
+    "countries",
+    "organisations",
+    "years_mentioned",
+    "url",
+    "slug",
+    "source_file",
+)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A cell a spreadsheet will not run: values that start like a formula get a quote."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_rows(request, query):
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # BOM: spreadsheets then read the file as UTF-8
+    yield writer.writerow(CSV_COLUMNS)
+    for source in search_service.iter_hits(query):
+        row = (
+            source.title,
+            source.outlet,
+            source.author,
+            _iso(source.published) or "",
+            source.date_precision,
+            source.dateline,
+            "; ".join(c.name for c in source.countries.all()),
+            "; ".join(o.name for o in source.organisations.all()),
+            "; ".join(str(y) for y in source.years),
+            request.build_absolute_uri(source.get_absolute_url()),
+            source.slug,
+            source.source_file,
+        )
+        yield writer.writerow([csv_safe(cell) for cell in row])
+
+
+@require_safe
+def search_csv(request):
+    query, error = _parse(request)
+    if error:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    filename = f"archive-search-{timezone.localdate().isoformat()}.csv"
+    response = StreamingHttpResponse(
+        _csv_rows(request, query), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class SearchFeed(Feed):
+    """The newest hits for a search, so that a journalist can follow a query."""
+
+    feed_type = Atom1Feed
+    per_page = 30
+
+    def get_object(self, request):
+        query = search_service.SearchQuery.from_params(request.GET)
+        query = dataclasses.replace(query, sort="newest", page=1)
+        return search_service.search(query, per_page=self.per_page)
+
+    def title(self, results):
+        query = results.query
+        parts = [f"“{query.q}”"] if query.q else []
+        for facet, value, _ in results.chips():
+            parts.append(f"{FACET_LABELS.get(facet, facet)}: {value}")
+        return "The Archive: " + (", ".join(parts) if parts else "newest articles")
+
+    def link(self, results):
+        qs = results.query.querystring(page=1)
+        return reverse("sources:search") + (f"?{qs}" if qs else "")
+
+    def feed_url(self, results):
+        qs = results.query.querystring(page=1)
+        return reverse("sources:search_atom") + (f"?{qs}" if qs else "")
+
+    def subtitle(self, results):
+        return f"{results.total} matching articles in the Archive, newest first."
+
+    def items(self, results):
+        return [hit.source for hit in results.hits]
+
+    def item_title(self, source):
+        return source.title
+
+    def item_description(self, source):
+        text = source.paragraphs[0] if source.paragraphs else ""
+        return text[:500]
+
+    def item_link(self, source):
+        return source.get_absolute_url()
+
+    def item_author_name(self, source):
+        return source.author or source.outlet or None
+
+    def item_pubdate(self, source):
+        if source.published:
+            return datetime.datetime.combine(
+                source.published, datetime.time(), tzinfo=datetime.timezone.utc
+            )
+        return source.created
+
+    def item_updateddate(self, source):
+        return source.updated
+
+    def item_categories(self, source):
+        return [c.name for c in source.countries.all()] + [
+            o.name for o in source.organisations.all()
+        ]
+
+
+_search_feed = SearchFeed()
+
+
+@require_safe
+def search_atom(request):
+    _, error = _parse(request)
+    if error:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    return _search_feed(request)
+
+
+@require_safe
+def opensearch(request):
+    context = {"base": request.build_absolute_uri("/").rstrip("/")}
+    return render(
+        request,
+        "opensearch.xml",
+        context,
+        content_type="application/opensearchdescription+xml; charset=utf-8",
+    )

@@ -17,3 +17,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # Fast password hashing: tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# WhiteNoise looks for STATIC_ROOT at start-up; tests serve from the app folders instead.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

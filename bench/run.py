@@ -1,0 +1,642 @@
+#!/usr/bin/env python
+"""The Archive's speed benchmark (not part of `make test`).
+
+    python bench/run.py --docs N --json OUT.json [--data-dir D] [--reuse] [--keep]
+    make bench DOCS=10000
+
+In a scratch ARCHIVE_DATA_DIR (a temporary directory unless --data-dir; var/ is never
+touched) it:
+
+ 1. generates N synthetic articles (bench/generate.py) and runs migrate + collectstatic;
+ 2. imports them with `manage.py import_sources` (timed: import_docs_per_s; the import
+    indexes its Sources in one batch at the end, as in production);
+ 3. rebuilds the Whoosh index from scratch (timed: index_docs_per_s) with
+    `manage.py rebuild_index --noinput` (see --index-cmd);
+ 4. in a separate worker process (so its peak RSS is the query mix's, worker_rss_mb):
+    builds the SQLite FTS5 baseline from the same Sources (bench/fts5.py), then runs a
+    FIXED mix of queries (a rare word, a common word, two words, a phrase, a prefix*, each
+    with 0..3 facet filters, sorted by relevance and by date, page 1 and a deep page)
+    through sources.search.search() (search_p50/p95), renders /search/ through Django's
+    test client (page_p50/p95), runs the same mix on raw Whoosh (bench/raw_whoosh.py)
+    and FTS5, checks that the service's totals and facet counts equal raw Whoosh's,
+    saves one Source through the ORM in a transaction (as the admin does) and polls the
+    service until the change is searchable (update_visible_ms), and profiles the service
+    on a common word with three facet filters (cProfile);
+ 5. prints a table and writes the JSON.
+
+--reuse with --data-dir skips steps 1-3 when that directory already holds a finished
+corpus/import/index of the same size.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(BENCH))
+
+MANAGE = [sys.executable, str(ROOT / "manage.py")]
+PER_PAGE = 10
+DEEP_PAGE = 20  # results 191-200
+
+
+# ============================================================================ helpers
+
+def pct(values, p):
+    if not values:
+        return None
+    values = sorted(values)
+    k = (len(values) - 1) * p / 100.0
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return round(values[lo] + (values[hi] - values[lo]) * (k - lo), 2)
+
+
+def machine():
+    model = ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.0f} GB"
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model or platform.processor(),
+        "memory": mem,
+        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def git_commit():
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=30).stdout.strip()
+        return (commit + ("+dirty" if dirty else "")) or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def dir_mb(path):
+    total = 0
+    for dirpath, _, files in os.walk(path):
+        for f in files:
+            try:
+                total += os.path.getsize(os.path.join(dirpath, f))
+            except OSError:
+                pass
+    return round(total / 1e6, 1)
+
+
+def run_manage(args, env, label):
+    print(f"\n== {label}: manage.py {' '.join(args)}", flush=True)
+    t0 = time.perf_counter()
+    proc = subprocess.run(MANAGE + args, env=env, cwd=ROOT)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"{label} failed (exit {proc.returncode})")
+    print(f"== {label}: {seconds:.1f} s", flush=True)
+    return seconds
+
+
+def bench_env(data_dir):
+    env = dict(os.environ)
+    env["ARCHIVE_DATA_DIR"] = str(data_dir)
+    env["DJANGO_SETTINGS_MODULE"] = "archive.settings"
+    # The test client's host; DEBUG off as in production.
+    env["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
+    env.pop("DATABASE_URL", None)
+    env.pop("ARCHIVE_WHOOSH_PATH", None)
+    env.pop("ARCHIVE_SEARCH_ENGINE", None)
+    env.setdefault("PYTHONHASHSEED", "0")
+    return env
+
+
+# ============================================================================ parent
+
+def prepare(args, data_dir, env, report):
+    """Steps 1-3. Returns nothing; fills report."""
+    import generate
+
+    state_file = data_dir / "bench-state.json"
+    if args.reuse and state_file.exists():
+        state = json.loads(state_file.read_text())
+        if state.get("docs") == args.docs and state.get("indexed"):
+            print(f"reusing {data_dir} (corpus, import and index of {args.docs} docs)")
+            report.update(state.get("report", {}))
+            report["reused"] = True
+            return
+    corpus = data_dir / "corpus"
+    if corpus.exists():
+        shutil.rmtree(corpus)
+    for name in ("archive.sqlite3", "archive.sqlite3-wal", "archive.sqlite3-shm", "fts5.sqlite3"):
+        (data_dir / name).unlink(missing_ok=True)
+    shutil.rmtree(data_dir / "whoosh", ignore_errors=True)
+
+    print(f"== generate {args.docs} articles into {corpus}", flush=True)
+    summary = generate.generate(args.docs, corpus, seed=args.seed,
+                                manifest=str(data_dir / "manifest.jsonl"))
+    print(f"== generate: {summary['seconds']} s, {summary['mb']} MB, gazetteer {summary['gazetteer']}")
+    report["generate_s"] = summary["seconds"]
+    report["corpus_mb"] = summary["mb"]
+    report["gazetteer"] = summary["gazetteer"]
+
+    run_manage(["migrate", "--noinput", "-v0"], env, "migrate")
+    run_manage(["collectstatic", "--noinput", "-v0"], env, "collectstatic")
+
+    seconds = run_manage(["import_sources", str(corpus)], env, "import")
+    report["import_s"] = round(seconds, 1)
+    report["import_docs_per_s"] = round(args.docs / seconds, 1)
+
+    if args.index_cmd == "rebuild_index":
+        index_args = ["rebuild_index", "--noinput"]
+        seconds = run_manage(index_args, env, "index (rebuild_index)")
+    else:  # clear, then the project's repair command
+        run_manage(["clear_index", "--noinput"], env, "clear_index")
+        index_args = ["reconcile_index", "--repair"]
+        seconds = run_manage(index_args, env, "index (reconcile_index --repair)")
+    report["index_cmd"] = " ".join(index_args)
+    report["index_s"] = round(seconds, 1)
+    report["index_docs_per_s"] = round(args.docs / seconds, 1)
+    state_file.write_text(json.dumps({"docs": args.docs, "indexed": True, "report": dict(report)}))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="The Archive's speed benchmark")
+    ap.add_argument("--docs", type=int, default=2000)
+    ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--data-dir", help="scratch ARCHIVE_DATA_DIR (default: a new temporary dir)")
+    ap.add_argument("--reuse", action="store_true", help="reuse corpus/import/index in --data-dir")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary data dir")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--rounds", type=int, default=2, help="timed rounds of the query mix")
+    ap.add_argument("--index-cmd", choices=("rebuild_index", "reconcile"), default="rebuild_index")
+    ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--worker-out", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.worker:
+        return worker(args)
+
+    if args.data_dir:
+        data_dir = Path(args.data_dir).resolve()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        temporary = False
+    else:
+        data_dir = Path(tempfile.mkdtemp(prefix="archive-bench-"))
+        temporary = True
+    var = (ROOT / "var").resolve()
+    if data_dir == var or var in data_dir.parents:
+        raise SystemExit("refusing to run in var/: pass another --data-dir")
+    env = bench_env(data_dir)
+    report = {
+        "docs": args.docs,
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "git_commit": git_commit(),
+        "data_dir": str(data_dir),
+        "seed": args.seed,
+    }
+    started = time.perf_counter()
+    try:
+        prepare(args, data_dir, env, report)
+        report["index_mb"] = dir_mb(data_dir / "whoosh")
+        report["db_mb"] = dir_mb(data_dir) - report["index_mb"] - dir_mb(data_dir / "corpus") - (
+            dir_mb(data_dir / "static"))
+        report["db_mb"] = round(report["db_mb"], 1)
+
+        worker_out = data_dir / "worker.json"
+        print("\n== queries (worker process)", flush=True)
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--docs", str(args.docs),
+               "--data-dir", str(data_dir), "--worker-out", str(worker_out), "--rounds", str(args.rounds)]
+        proc = subprocess.run(cmd, env=env, cwd=ROOT)
+        if proc.returncode != 0:
+            raise SystemExit(f"query worker failed (exit {proc.returncode})")
+        report.update(json.loads(worker_out.read_text()))
+        report["fts5_mb"] = dir_mb(data_dir / "fts5.sqlite3") if (data_dir / "fts5.sqlite3").is_dir() else round(
+            (data_dir / "fts5.sqlite3").stat().st_size / 1e6, 1)
+    finally:
+        report["total_s"] = round(time.perf_counter() - started, 1)
+        if temporary and not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    if report.get("search_p50_ms") and report.get("raw_whoosh_p50_ms"):
+        report["search_vs_raw_whoosh_p50"] = round(report["search_p50_ms"] / report["raw_whoosh_p50_ms"], 2)
+    if report.get("search_p50_ms") and report.get("fts5_p50_ms"):
+        report["search_vs_fts5_p50"] = round(report["search_p50_ms"] / report["fts5_p50_ms"], 2)
+    print_table(report)
+    if args.json:
+        out = Path(args.json)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        print(f"\nwrote {out}")
+    return 0 if not report.get("mismatches") else 0
+
+
+TABLE = [
+    ("docs", "articles", ""),
+    ("import_docs_per_s", "import (incl. its index batch)", "docs/s"),
+    ("index_docs_per_s", "index build", "docs/s"),
+    ("search_p50_ms", "search service p50", "ms"),
+    ("search_p95_ms", "search service p95", "ms"),
+    ("page_p50_ms", "/search/ page p50", "ms"),
+    ("page_p95_ms", "/search/ page p95", "ms"),
+    ("raw_whoosh_p50_ms", "raw Whoosh p50", "ms"),
+    ("raw_whoosh_p95_ms", "raw Whoosh p95", "ms"),
+    ("fts5_p50_ms", "SQLite FTS5 p50", "ms"),
+    ("fts5_p95_ms", "SQLite FTS5 p95", "ms"),
+    ("search_vs_raw_whoosh_p50", "service p50 / raw Whoosh p50", "x"),
+    ("update_visible_ms", "admin save -> searchable", "ms"),
+    ("worker_rss_mb", "worker peak RSS", "MB"),
+    ("index_mb", "Whoosh index", "MB"),
+    ("fts5_mb", "FTS5 file", "MB"),
+    ("mismatch_count", "service vs raw Whoosh mismatches", ""),
+]
+
+
+def print_table(r):
+    print("\n" + "=" * 60)
+    print(f"The Archive benchmark  {r['date']}  commit {r.get('git_commit')}")
+    m = r["machine"]
+    print(f"{m['nproc']} CPUs ({m['cpu']}), {m['memory']}, load at start {m['loadavg_at_start']}")
+    print("-" * 60)
+    for key, label, unit in TABLE:
+        value = r.get(key)
+        if value is None:
+            continue
+        if isinstance(value, float):
+            value = f"{value:,.1f}" if value >= 10 else f"{value:,.2f}"
+        elif isinstance(value, int):
+            value = f"{value:,}"
+        print(f"{label:<36} {value:>12} {unit}")
+    if r.get("per_kind"):
+        print("-" * 60)
+        print(f"{'p50 by query kind (ms)':<22}{'service':>10}{'raw':>10}{'fts5':>10}")
+        for kind, v in r["per_kind"].items():
+            print(f"{kind:<22}{v.get('service', 0):>10.1f}{v.get('raw_whoosh', 0):>10.1f}{v.get('fts5', 0):>10.1f}")
+    for mm in (r.get("mismatches") or [])[:10]:
+        print("MISMATCH", mm)
+    if r.get("profile_top"):
+        print("-" * 60)
+        print("profile: service, common word + 3 facet filters (cumulative s, top)")
+        for row in r["profile_top"][:12]:
+            print(f"  {row['cum_s']:>7.3f} {row['tot_s']:>7.3f} {row['calls']:>8}  {row['func']}")
+    print("=" * 60)
+    print(f"total {r.get('total_s')} s")
+
+
+# ============================================================================ worker
+
+KINDS = ("rare", "common", "two_words", "phrase", "prefix")
+
+
+def query_mix(rare_word, facet_picks):
+    """The FIXED mix: 5 queries x 4 filter sets x 2 sorts x 2 pages = 80."""
+    import generate  # noqa: F401  (RARE_WORD comes from there)
+
+    texts = {
+        "rare": rare_word,
+        "common": "government",
+        "two_words": "border security",
+        "phrase": '"Central Asia"',
+        "prefix": "extrem*",
+    }
+    c1, c2 = facet_picks["country"][:2]
+    o1 = facet_picks["organisation"][0]
+    y1 = facet_picks["year"][0]
+    filter_sets = [
+        {},
+        {"country": [c1]},
+        {"country": [c1], "organisation": [o1]},
+        {"country": [c2], "organisation": [o1], "year": [y1]},
+    ]
+    mix = []
+    for kind in KINDS:
+        for fi, filters in enumerate(filter_sets):
+            for sort in ("relevance", "newest"):
+                for page in (1, DEEP_PAGE):
+                    mix.append({
+                        "label": f"{kind}/f{fi}/{sort}/p{page}", "kind": kind, "q": texts[kind],
+                        "filters": filters, "sort": sort, "page": page,
+                    })
+    return mix
+
+
+def vm_hwm_mb():
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def worker(args):
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import transaction
+    from django.test import Client
+    from tqdm import tqdm
+
+    import fts5
+    import generate
+    import raw_whoosh
+    from sources import search as svc
+    from sources.models import Source
+
+    data_dir = Path(args.data_dir)
+    out = {}
+    rounds = max(1, args.rounds)
+
+    def service_query(item):
+        f = item["filters"]
+        return svc.SearchQuery(
+            q=item["q"], country=tuple(f.get("country", ())),
+            organisation=tuple(f.get("organisation", ())), year=tuple(f.get("year", ())),
+            sort=item["sort"], page=item["page"],
+        )
+
+    # ---- facet values for the fixed mix: from the service, on the common word
+    base = svc.search(svc.SearchQuery(q="government"), per_page=PER_PAGE)
+
+    def top(name, n):
+        values = [fv.value for fv in base.facets.get(name, []) if fv.value != svc.UNDATED]
+        return values[:n] if len(values) >= n else (values + ["(none)"] * n)[:n]
+
+    years = [fv for fv in base.facets.get("year", []) if fv.value != svc.UNDATED]
+    years.sort(key=lambda fv: -fv.count)
+    picks = {
+        "country": top("country", 2),
+        "organisation": top("organisation", 2)[1:] or top("organisation", 1),
+        "year": [years[len(years) // 3].value] if years else ["2016"],
+    }
+    out["facet_picks"] = picks
+    out["rare_word"] = generate.RARE_WORD
+    mix = query_mix(generate.RARE_WORD, picks)
+    out["queries"] = len(mix)
+
+    # ---- service
+    def run_service(label, n_rounds, timed=True):
+        times = {i: [] for i in range(len(mix))}
+        results = {}
+        for _ in range(n_rounds):
+            for i, item in enumerate(tqdm(mix, desc=label, unit="q", file=sys.stderr, leave=False)):
+                q = service_query(item)
+                t0 = time.perf_counter()
+                res = svc.search(q, per_page=PER_PAGE)
+                times[i].append((time.perf_counter() - t0) * 1000)
+                results[i] = res
+        return times, results
+
+    run_service("service warm-up", 1)
+    svc_times, svc_results = run_service("service", rounds)
+    flat = [t for ts in svc_times.values() for t in ts]
+    out["search_p50_ms"], out["search_p95_ms"] = pct(flat, 50), pct(flat, 95)
+    print(f"service: p50 {out['search_p50_ms']} ms, p95 {out['search_p95_ms']} ms", file=sys.stderr)
+
+    # ---- page through Django's test client
+    client = Client()
+
+    def params(item):
+        p = {"q": item["q"], "sort": item["sort"], "page": item["page"]}
+        for k, v in item["filters"].items():
+            p[k] = v
+        return p
+
+    for item in mix[:10]:
+        client.get("/search/", params(item))
+    page_times, bad_status = [], {}
+    for _ in range(rounds):
+        for item in tqdm(mix, desc="page", unit="q", file=sys.stderr, leave=False):
+            t0 = time.perf_counter()
+            resp = client.get("/search/", params(item))
+            page_times.append((time.perf_counter() - t0) * 1000)
+            if resp.status_code != 200:
+                bad_status[item["label"]] = resp.status_code
+    out["page_p50_ms"], out["page_p95_ms"] = pct(page_times, 50), pct(page_times, 95)
+    if bad_status:
+        out["page_bad_status"] = bad_status
+    out["worker_rss_mb"] = vm_hwm_mb()  # peak after the service + page mix
+    print(f"page: p50 {out['page_p50_ms']} ms, p95 {out['page_p95_ms']} ms; "
+          f"worker peak RSS {out['worker_rss_mb']} MB", file=sys.stderr)
+
+    # ---- update visibility: save through the ORM in a transaction, as the admin does
+    out.update(update_visible(svc, Source, transaction))
+
+    # ---- raw Whoosh on the same index
+    db_path = Path(settings.DATABASES["default"]["NAME"])
+
+    def text_lookup(ids):
+        import sqlite3
+
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            marks = ",".join("?" * len(ids))
+            rows = con.execute(f"SELECT id, title, text FROM sources_source WHERE id IN ({marks})",
+                               [int(i) for i in ids]).fetchall()
+        finally:
+            con.close()
+        return {str(r[0]): f"{r[1]}\n\n{r[2]}" for r in rows}
+
+    index_path = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
+    t0 = time.perf_counter()
+    raw = raw_whoosh.RawWhoosh(index_path, text_lookup=text_lookup)
+    out["raw_whoosh_open_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    raw_times = {i: [] for i in range(len(mix))}
+    raw_results = {}
+    for r in range(rounds + 1):  # first round is the warm-up
+        for i, item in enumerate(tqdm(mix, desc="raw whoosh", unit="q", file=sys.stderr, leave=False)):
+            t0 = time.perf_counter()
+            res = raw.query(item["q"], item["filters"], item["sort"], item["page"], PER_PAGE)
+            if r:
+                raw_times[i].append((time.perf_counter() - t0) * 1000)
+            raw_results[i] = res
+    flat = [t for ts in raw_times.values() for t in ts]
+    out["raw_whoosh_p50_ms"], out["raw_whoosh_p95_ms"] = pct(flat, 50), pct(flat, 95)
+
+    # ---- FTS5 on the same Sources
+    fts_path = data_dir / "fts5.sqlite3"
+    if not fts_path.exists():
+        t0 = time.perf_counter()
+        n = fts5.build(str(fts_path), fts_rows(Source))
+        secs = time.perf_counter() - t0
+        out["fts5_build_docs_per_s"] = round(n / secs, 1) if secs else None
+    fts = fts5.Fts5(str(fts_path))
+    fts_times = {i: [] for i in range(len(mix))}
+    fts_results = {}
+    for r in range(rounds + 1):
+        for i, item in enumerate(tqdm(mix, desc="fts5", unit="q", file=sys.stderr, leave=False)):
+            t0 = time.perf_counter()
+            res = fts.query(item["q"], item["filters"], item["sort"], item["page"], PER_PAGE)
+            if r:
+                fts_times[i].append((time.perf_counter() - t0) * 1000)
+            fts_results[i] = res
+    flat = [t for ts in fts_times.values() for t in ts]
+    out["fts5_p50_ms"], out["fts5_p95_ms"] = pct(flat, 50), pct(flat, 95)
+
+    # ---- correctness: service vs raw Whoosh (totals and facet counts)
+    mismatches, fts_total_diff = [], []
+    for i, item in enumerate(mix):
+        s, w = svc_results[i], raw_results[i]
+        if s.total != w.total:
+            mismatches.append({"query": item["label"], "what": "total", "service": s.total, "raw": w.total})
+        for name, values in (s.facets or {}).items():
+            if name not in w.facets:
+                continue
+            for fv in values:
+                if not fv.count and fv.value not in w.facets[name]:
+                    continue  # a selected value shown with 0
+                expected = w.facets[name].get(fv.value, 0)
+                if fv.count != expected:
+                    mismatches.append({"query": item["label"], "what": f"facet {name}={fv.value}",
+                                       "service": fv.count, "raw": expected})
+        if fts_results[i].total != w.total:
+            fts_total_diff.append({"query": item["label"], "fts5": fts_results[i].total, "raw": w.total})
+    out["mismatch_count"] = len(mismatches)
+    out["mismatches"] = mismatches[:50]
+    out["fts5_total_differs"] = fts_total_diff[:20]
+    out["fts5_total_differs_count"] = len(fts_total_diff)
+
+    # ---- per query kind and per query
+    per_kind, per_query = {}, []
+    for kind in KINDS:
+        idx = [i for i, it in enumerate(mix) if it["kind"] == kind]
+        per_kind[kind] = {
+            "service": pct([t for i in idx for t in svc_times[i]], 50),
+            "raw_whoosh": pct([t for i in idx for t in raw_times[i]], 50),
+            "fts5": pct([t for i in idx for t in fts_times[i]], 50),
+            "hits_unfiltered": raw_results[idx[0]].total,
+        }
+    for i, item in enumerate(mix):
+        per_query.append({
+            "query": item["label"], "q": item["q"], "filters": item["filters"],
+            "total": svc_results[i].total, "service_ms": round(min(svc_times[i]), 1),
+            "raw_whoosh_ms": round(min(raw_times[i]), 1), "fts5_ms": round(min(fts_times[i]), 1),
+        })
+    out["per_kind"] = per_kind
+    out["per_query"] = per_query
+
+    # ---- profile: common word with three facet filters
+    out.update(profile(svc, mix, service_query))
+
+    Path(args.worker_out).write_text(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
+def fts_rows(Source):
+    from sources.search_indexes import SourceIndex
+
+    idx = SourceIndex()
+    qs = Source.objects.published().for_listing().order_by("pk")
+    for obj in qs.iterator(chunk_size=500):
+        year = idx.prepare_year(obj)
+        yield {
+            "django_id": obj.pk, "title": obj.title, "text": obj.text,
+            "published": obj.published.isoformat() if obj.published and obj.publication_year else None,
+            "year": year, "countries": idx.prepare_country(obj),
+            "organisations": idx.prepare_organisation(obj), "years": idx.prepare_mentioned_year(obj),
+        }
+
+
+def update_visible(svc, Source, transaction, timeout=120.0):
+    token = "zqxbenchmark%d" % int(time.time())
+    source = Source.objects.published().order_by("pk").first()
+    if source is None:
+        return {"update_visible_ms": None}
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        source.title = f"{source.title} {token}"
+        source.save()
+    saved_ms = (time.perf_counter() - t0) * 1000
+    polls = 0
+    while True:
+        polls += 1
+        if svc.search(svc.SearchQuery(q=token), per_page=PER_PAGE).total >= 1:
+            break
+        if time.perf_counter() - t0 > timeout:
+            return {"update_visible_ms": None, "update_visible_note": f"not visible after {timeout:.0f} s"}
+        time.sleep(0.01)
+    ms = (time.perf_counter() - t0) * 1000
+    print(f"update visible after {ms:.0f} ms (save {saved_ms:.0f} ms, {polls} polls)", file=sys.stderr)
+    return {"update_visible_ms": round(ms, 1), "update_save_ms": round(saved_ms, 1)}
+
+
+def profile(svc, mix, service_query, repeat=5):
+    import cProfile
+    import io
+    import pstats
+
+    item = next(it for it in mix if it["kind"] == "common" and len(it["filters"]) == 3
+                and it["sort"] == "relevance" and it["page"] == 1)
+    item = dict(item, filters={k: v for k, v in item["filters"].items()})
+    q = service_query(item)
+    svc.search(q, per_page=PER_PAGE)
+    pr = cProfile.Profile()
+    t0 = time.perf_counter()
+    pr.enable()
+    for _ in range(repeat):
+        svc.search(q, per_page=PER_PAGE)
+    pr.disable()
+    wall = (time.perf_counter() - t0) * 1000 / repeat
+    # Also the unfiltered common word (the facet collector walks every match).
+    item0 = next(it for it in mix if it["kind"] == "common" and not it["filters"]
+                 and it["sort"] == "relevance" and it["page"] == 1)
+    q0 = service_query(item0)
+    pr0 = cProfile.Profile()
+    pr0.enable()
+    for _ in range(repeat):
+        svc.search(q0, per_page=PER_PAGE)
+    pr0.disable()
+
+    def rows(prof):
+        st = pstats.Stats(prof)
+        table = []
+        for (fn, line, name), (cc, nc, tt, ct, callers) in st.stats.items():
+            short = fn.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
+            table.append({"func": f"{short}:{line}({name})", "calls": nc,
+                          "tot_s": round(tt / repeat, 4), "cum_s": round(ct / repeat, 4)})
+        table.sort(key=lambda r: -r["cum_s"])
+        return table
+
+    s = io.StringIO()
+    pstats.Stats(pr, stream=s).sort_stats("cumulative").print_stats(30)
+    by_tot = sorted(rows(pr), key=lambda r: -r["tot_s"])[:25]
+    return {
+        "profile_query": item["label"] + f" {item['q']} {item['filters']}",
+        "profile_wall_ms": round(wall, 1),
+        "profile_top": rows(pr)[:40],
+        "profile_top_self": by_tot,
+        "profile_unfiltered_top": rows(pr0)[:30],
+        "profile_unfiltered_self": sorted(rows(pr0), key=lambda r: -r["tot_s"])[:20],
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,202 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.shortcuts import render
+from django.utils.html import format_html, format_html_join
+
+from . import curation
+from .models import Country, CountryMention, Organisation, OrganisationMention, Source
+from .signals import deferred_indexing
+
+
+class CountryMentionInline(admin.TabularInline):
+    model = CountryMention
+    autocomplete_fields = ["country"]
+    extra = 0
+
+
+class OrganisationMentionInline(admin.TabularInline):
+    model = OrganisationMention
+    autocomplete_fields = ["organisation"]
+    extra = 0
+
+
+class PublicationYearFilter(admin.SimpleListFilter):
+    title = "publication year"
+    parameter_name = "published_year"
+
+    def lookups(self, request, model_admin):
+        years = Source.objects.filter(published__isnull=False).dates("published", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years] + [("unknown", "Undated")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unknown":
+            return queryset.filter(published__isnull=True)
+        if self.value():
+            return queryset.filter(published__year=self.value())
+        return queryset
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "outlet", "published", "date_precision", "is_published", "source_file"]
+    list_filter = [
+        "is_published",
+        "date_precision",
+        PublicationYearFilter,
+        ("countries", admin.RelatedOnlyFieldListFilter),
+        ("organisations", admin.RelatedOnlyFieldListFilter),
+        "mentioned_years__year",
+        "outlet",
+    ]
+    search_fields = ["title", "outlet", "author", "text"]
+    readonly_fields = ["slug", "text_beside_raw", "removed_lines_table", "references_list",
+                       "provenance", "curated_fields", "created", "updated"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "is_published", "outlet", "author", "dateline",
+                           ("published", "date_precision"), "language"]}),
+        ("Text", {"fields": ["text", "text_beside_raw", "removed_lines_table", "references_list"]}),
+        ("Provenance", {"fields": ["provenance", "curated_fields", "created", "updated"]}),
+    ]
+    inlines = [CountryMentionInline, OrganisationMentionInline]
+    actions = ["publish", "unpublish", "reextract"]
+    list_per_page = 50
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    @admin.display(description="Clean text beside the raw text")
+    def text_beside_raw(self, source):
+        return format_html(
+            '<div class="archive-compare"><div><h4>Clean</h4><pre>{}</pre></div>'
+            "<div><h4>Raw (as imported)</h4><pre>{}</pre></div></div>",
+            source.text,
+            source.raw_text,
+        )
+
+    @admin.display(description="Removed lines")
+    def removed_lines_table(self, source):
+        if not source.removed_lines:
+            return "None"
+        rows = format_html_join(
+            "", "<tr><td>{}</td><td>{}</td></tr>", ((r["rule"], r["line"]) for r in source.removed_lines)
+        )
+        return format_html('<table class="archive-removed"><tr><th>Rule</th><th>Line</th></tr>{}</table>', rows)
+
+    @admin.display(description="References")
+    def references_list(self, source):
+        if not source.references:
+            return "None"
+        return format_html("<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((r,) for r in source.references)))
+
+    @admin.display(description="Imported from")
+    def provenance(self, source):
+        return f"{source.source_file}, article {source.position + 1} · fingerprint {source.fingerprint[:12]}"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            curation.record_curated_edit(obj, form.changed_data)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if change and formset.has_changed():
+            field = "countries" if formset.model is CountryMention else "organisations"
+            source = form.instance
+            if field not in source.curated_fields:
+                source.curated_fields = sorted({*source.curated_fields, field})
+                source.save(update_fields=["curated_fields", "updated"])
+
+    @admin.action(description="Publish selected Sources")
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description="Unpublish selected Sources")
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, value):
+        # Saved one by one (not queryset.update) so the index follows each change.
+        with deferred_indexing():
+            for source in queryset:
+                source.is_published = value
+                source.curated_fields = sorted({*source.curated_fields, "is_published"})
+                source.save(update_fields=["is_published", "curated_fields", "updated"])
+        self.message_user(request, f"{queryset.count()} Source(s) {'published' if value else 'unpublished'}.")
+
+    @admin.action(description="Re-extract metadata and entities")
+    def reextract(self, request, queryset):
+        with deferred_indexing():
+            changed = curation.reapply_gazetteer(queryset)
+        self.message_user(request, f"Re-extracted {queryset.count()} Source(s); {changed} changed.")
+
+
+class ReapplyOnSaveMixin:
+    """Saving a country or organisation re-applies it to the Sources that name it."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if {"name", "aliases"} & set(form.changed_data):
+            with deferred_indexing():
+                changed = curation.reapply_gazetteer(curation.sources_naming(obj))
+            self.message_user(request, f"Re-applied to the Sources that name it: {changed} changed.")
+
+
+@admin.register(Country)
+class CountryAdmin(ReapplyOnSaveMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "source_count"]
+    search_fields = ["name", "code", "aliases"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(source_count=Count("source"))
+
+    @admin.display(ordering="source_count", description="Sources")
+    def source_count(self, country):
+        return country.source_count
+
+
+class MergeForm(forms.Form):
+    survivor = forms.ModelChoiceField(queryset=Organisation.objects.none(), widget=forms.RadioSelect,
+                                      empty_label=None, label="Keep")
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].queryset = organisations
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ReapplyOnSaveMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "source_count"]
+    list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "aliases"]
+    autocomplete_fields = ["country"]
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(source_count=Count("source"))
+
+    @admin.display(ordering="source_count", description="Sources")
+    def source_count(self, organisation):
+        return organisation.source_count
+
+    @admin.action(description="Merge selected organisations into one")
+    def merge(self, request, queryset):
+        if queryset.count() < 2:
+            self.message_user(request, "Select at least two organisations to merge.", messages.WARNING)
+            return None
+        form = MergeForm(request.POST if "apply" in request.POST else None, organisations=queryset)
+        if form.is_valid():
+            survivor = form.cleaned_data["survivor"]
+            losers = list(queryset.exclude(pk=survivor.pk))
+            with deferred_indexing():
+                curation.merge_organisations(survivor, losers)
+            self.message_user(request, f"Merged {', '.join(o.name for o in losers)} into {survivor.name}.")
+            return None
+        return render(request, "admin/sources/organisation/merge.html", {
+            **self.admin_site.each_context(request),
+            "title": "Merge organisations",
+            "form": form,
+            "organisations": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })

@@ -1,0 +1,67 @@
+"""What curators do beyond editing a field: merge organisations, re-apply the gazetteer,
+record which fields they edited, and keep an article's old address alive."""
+
+from django.db import transaction
+from django.db.models import Q
+
+from . import importer
+from .models import OrganisationMention, SlugRedirect, Source
+
+
+def record_curated_edit(source: Source, changed_fields) -> None:
+    """Remember the fields a curator changed so imports leave them alone; a new title gets
+    a new address, and the old one keeps redirecting."""
+    curated = set(source.curated_fields) | (set(changed_fields) & set(Source.CURATABLE_FIELDS))
+    source.curated_fields = sorted(curated)
+    if "title" in changed_fields:
+        new_slug = importer.unique_slug(source.title, exclude_pk=source.pk)
+        if source.pk and new_slug != source.slug:
+            SlugRedirect.objects.update_or_create(old_slug=source.slug, defaults={"source": source})
+            SlugRedirect.objects.filter(old_slug=new_slug).delete()
+            source.slug = new_slug
+
+
+@transaction.atomic
+def merge_organisations(survivor, losers):
+    """Move the losers' Sources to the survivor; their names live on as its aliases."""
+    aliases = survivor.alias_list
+    for loser in losers:
+        if loser.pk == survivor.pk:
+            continue
+        for mention in OrganisationMention.objects.filter(organisation=loser).select_related("source"):
+            existing = OrganisationMention.objects.filter(source=mention.source, organisation=survivor).first()
+            if existing:
+                existing.mentions += mention.mentions
+                existing.save(update_fields=["mentions"])
+                mention.delete()
+            else:
+                mention.organisation = survivor
+                mention.save(update_fields=["organisation"])
+        aliases += [loser.name, *loser.alias_list]
+        loser.delete()
+    survivor.aliases = "\n".join(dict.fromkeys(a for a in aliases if a != survivor.name))
+    survivor.save()
+    return reapply_gazetteer(sources_naming(survivor))
+
+
+def sources_naming(entity):
+    """Sources linked to a country or organisation, or whose text names it (candidates
+    for re-extraction after its names changed)."""
+    names = [entity.name, *entity.alias_list]
+    matches = Q()
+    for name in names:
+        matches |= Q(text__icontains=name)
+    linked = Q(countries=entity) if entity._meta.model_name == "country" else Q(organisations=entity)
+    return Source.objects.filter(matches | linked).distinct()
+
+
+def reapply_gazetteer(sources):
+    """Re-extract the given Sources against the current curated tables."""
+    gazetteer = importer.gazetteer_from_db()
+    changed = 0
+    for source in sources:
+        try:
+            changed += importer.reextract(source, gazetteer)
+        except ValueError:
+            continue  # a page that no longer splits the same way: left for a re-import
+    return changed

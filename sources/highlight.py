@@ -1,0 +1,222 @@
+"""Search-result snippets: up to 3 fragments of about 200 characters around the matched
+terms, as HTML in which only <mark> is markup and everything else is escaped once.
+
+Pure Python, given the raw (unescaped) clean text; no template tag, no index access.
+haystack's {% highlight %} only strips tags (so `zebra <svg/onload=alert(1)` came out
+unchanged) and gives one window; this replaces it.
+
+Matching follows the index: words match by stem ("bombing" marks "bombings"), phrases
+match their words in sequence with stop words skipped ("war on terror"), prefixes
+(`milit*`) match the start of a word.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import bleach
+
+try:  # The same stemmer and stop words as the index (a pure-Python function).
+    from whoosh.analysis import STOP_WORDS as _STOP_WORDS
+    from whoosh.lang.porter import stem as _porter_stem
+except ImportError:  # pragma: no cover - another engine without whoosh installed
+    _STOP_WORDS = frozenset(
+        "a an and are as at be by can for from have if in is it may not of on or tbd "
+        "that the this to us we when will with yet you your".split()
+    )
+
+    def _porter_stem(word):
+        for suffix in ("ings", "ing", "edly", "ed", "ies", "es", "s"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                return word[: -len(suffix)]
+        return word
+
+
+STOP_WORDS = frozenset(_STOP_WORDS)
+WORD_RE = re.compile(r"\w+(?:['’.]\w+)*")
+FRAGMENT_CHARS = 200
+MAX_FRAGMENTS = 3
+ELLIPSIS = "…"
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    return _porter_stem(word.lower())
+
+
+def words_of(text: str) -> list[str]:
+    return [m.group() for m in WORD_RE.finditer(text or "")]
+
+
+@dataclass
+class Terms:
+    """What to mark: words (stemmed), phrases (sequences of words), prefixes."""
+
+    words: set[str] = field(default_factory=set)  # stems
+    phrases: list[tuple[str, ...]] = field(default_factory=list)  # stems, stop words removed
+    prefixes: set[str] = field(default_factory=set)  # lowercase
+
+    @classmethod
+    def build(cls, words=(), phrases=(), prefixes=()) -> "Terms":
+        terms = cls()
+        for word in words:
+            for part in words_of(word):
+                if part.lower() not in STOP_WORDS:
+                    terms.words.add(stem(part))
+        for phrase in phrases:
+            parts = tuple(stem(w) for w in words_of(phrase) if w.lower() not in STOP_WORDS)
+            if len(parts) == 1:
+                terms.words.add(parts[0])
+            elif parts:
+                terms.phrases.append(parts)
+        for prefix in prefixes:
+            prefix = prefix.strip("*").lower()
+            if prefix:
+                terms.prefixes.add(prefix)
+        return terms
+
+    def __bool__(self):
+        return bool(self.words or self.phrases or self.prefixes)
+
+    def _candidate_prefixes(self):
+        # A Porter stem is the word's start with at most its last letter changed
+        # ("happi" for "happy"), so a word can only match if it starts with the stem
+        # minus one letter: a cheap test before stemming.
+        stems = set(self.words)
+        for phrase in self.phrases:
+            stems.update(phrase)
+        return tuple(sorted({s[:-1] if len(s) > 2 else s for s in stems} | self.prefixes))
+
+
+def find_matches(text: str, terms: Terms) -> list[tuple[int, int]]:
+    """(start, end) character spans of matches, sorted, not overlapping."""
+    if not text or not terms:
+        return []
+    candidates = terms._candidate_prefixes()
+    spans = []
+    content = []  # (start, end, stem or None) of non-stop words, for phrases
+    for m in WORD_RE.finditer(text):
+        lower = m.group().lower()
+        if lower in STOP_WORDS:
+            continue
+        s = stem(lower) if lower.startswith(candidates) else None
+        content.append((m.start(), m.end(), s))
+        if s is not None and s in terms.words:
+            spans.append((m.start(), m.end()))
+        elif terms.prefixes and lower.startswith(tuple(terms.prefixes)):
+            spans.append((m.start(), m.end()))
+    for phrase in terms.phrases:
+        n = len(phrase)
+        first = phrase[0]
+        for i in range(len(content) - n + 1):
+            if content[i][2] != first:
+                continue
+            if all(content[i + k][2] == phrase[k] for k in range(1, n)):
+                spans.append((content[i][0], content[i + n - 1][1]))
+    spans.sort()
+    merged = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _word_start(text: str, pos: int) -> int:
+    """The start of the word at or after pos (never inside a word)."""
+    if pos <= 0:
+        return 0
+    if text[pos - 1].isspace():
+        return pos
+    m = re.compile(r"\s").search(text, pos)
+    return m.end() if m else len(text)
+
+
+def _word_end(text: str, pos: int) -> int:
+    """The end of the word at or before pos (never inside a word)."""
+    if pos >= len(text):
+        return len(text)
+    if text[pos].isspace():
+        return pos
+    i = pos
+    while i > 0 and not text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _window(text: str, start: int, end: int, size: int) -> tuple[int, int]:
+    """A window of about ``size`` characters around [start, end), on word boundaries."""
+    slack = max(0, size - (end - start))
+    lo = max(0, start - slack // 3)
+    hi = min(len(text), end + slack - (start - lo))
+    lo = max(0, min(lo, hi - size))
+    lo = _word_start(text, lo) if lo > 0 else 0
+    if lo > start:  # the match itself begins the window
+        lo = start
+        while lo > 0 and not text[lo - 1].isspace():
+            lo -= 1
+    hi = _word_end(text, hi) if hi < len(text) else len(text)
+    if hi < end:
+        hi = end
+        while hi < len(text) and not text[hi].isspace():
+            hi += 1
+    return lo, hi
+
+
+def _render(text: str, lo: int, hi: int, spans) -> str:
+    out = []
+    if lo > 0:
+        out.append(ELLIPSIS + " ")
+    pos = lo
+    for start, end in spans:
+        if start < lo or end > hi:
+            continue
+        out.append(html.escape(text[pos:start], quote=False))
+        out.append("<mark>" + html.escape(text[start:end], quote=False) + "</mark>")
+        pos = end
+    out.append(html.escape(text[pos:hi], quote=False))
+    if hi < len(text):
+        out.append(" " + ELLIPSIS)
+    fragment = re.sub(r"\s+", " ", "".join(out)).strip()
+    # The final guarantee: whatever happened above, only <mark> survives as markup.
+    return bleach.clean(fragment, tags={"mark"}, attributes={}, strip=True)
+
+
+def snippets(
+    text: str,
+    terms: Terms | None,
+    max_fragments: int = MAX_FRAGMENTS,
+    size: int = FRAGMENT_CHARS,
+) -> list[str]:
+    """Up to ``max_fragments`` HTML fragments; the text's opening if nothing matches."""
+    text = text or ""
+    if not text.strip():
+        return []
+    spans = find_matches(text, terms) if terms else []
+    if not spans:
+        lo, hi = _window(text, 0, 0, size)
+        return [_render(text, 0, hi, [])]
+    starts = [s for s, _ in spans]
+    candidates = []
+    for i, (start, end) in enumerate(spans):
+        lo, hi = _window(text, start, end, size)
+        first = bisect.bisect_left(starts, lo)
+        last = bisect.bisect_right(starts, hi)
+        inside = [(s, e) for s, e in spans[first:last] if e <= hi]
+        distinct = len({text[s:e].lower() for s, e in inside})
+        candidates.append((-distinct, -len(inside), start, lo, hi))
+    candidates.sort()
+    chosen = []
+    for _, _, _, lo, hi in candidates:
+        if any(lo < c_hi and c_lo < hi for c_lo, c_hi in chosen):
+            continue
+        chosen.append((lo, hi))
+        if len(chosen) >= max_fragments:
+            break
+    chosen.sort()
+    return [_render(text, lo, hi, spans) for lo, hi in chosen]

@@ -1,0 +1,434 @@
+"""Strip web-page debris from one article's text and say what was removed and why.
+
+Every rule is a pattern or a line classifier, never a list of the seeds' exact
+lines, and every removal is recorded as a `Removal(line, rule)` so curators can
+audit (and reverse) what the cleaner did. The output keeps one paragraph per
+block, separated by exactly one blank line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Removal:
+    line: str  # the whole line removed, or the fragment cut out of a line that stays
+    rule: str  # short stable rule name, e.g. "spam", "navigation", "citation-marker"
+
+
+@dataclass
+class Cleaned:
+    text: str
+    removed: list[Removal] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+
+
+# Rules that cut a fragment out of a line that stays, rather than removing the line.
+INLINE_RULES = {"wiki-edit-marker", "citation-marker"}
+# Rules that remove a later copy of a line whose first copy stays.
+REPETITION_RULES = {"repeated-paragraph", "repeated-caption"}
+
+
+def clean(text: str) -> Cleaned:
+    lines = _rewrap(_normalise_lines(text))
+    is_wiki = _looks_like_wiki(lines)
+    paragraphs = [_Paragraph(line) for line in lines if line]
+
+    references = _take_references(paragraphs)
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.rule is None:
+            paragraph.rule = classify_line(paragraph.bare, is_wiki=is_wiki, position=index)
+    _drop_empty_sections(paragraphs)
+    _strip_inline_markers(paragraphs)
+    _drop_repeats(paragraphs)
+
+    kept = [p.text for p in paragraphs if p.rule is None and p.text]
+    removed = [r for p in paragraphs for r in p.removals()]
+    return Cleaned(text="\n\n".join(kept), removed=removed, references=references)
+
+
+class _Paragraph:
+    """One block of text and what the cleaner decided about it."""
+
+    def __init__(self, line: str):
+        self.original = line
+        self.is_heading = bool(EDIT_MARKER_AT_END.search(line))  # wiki section heading
+        self.bare = EDIT_MARKER_AT_END.sub("", line).strip() if self.is_heading else line
+        self.text = line
+        self.rule: str | None = None
+        self.inline: list[Removal] = []
+
+    def removals(self) -> list[Removal]:
+        if self.rule is not None:
+            return [Removal(self.original, self.rule)]
+        return self.inline
+
+
+# --- whitespace -------------------------------------------------------------
+
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+SPACE_RUN = re.compile(r"[^\S\n]+")  # any whitespace except newline, including NBSP
+
+
+def _normalise_lines(text: str) -> list[str]:
+    """Unicode-normalised lines with single spaces, no trailing spaces; blank lines are ""."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = ZERO_WIDTH.sub("", text)
+    lines = []
+    for line in text.split("\n"):
+        line = SPACE_RUN.sub(" ", line).strip()
+        # Other control characters never belong in article text.
+        line = "".join(ch for ch in line if unicodedata.category(ch) != "Cc")
+        lines.append(line)
+    return lines
+
+
+def _rewrap(lines: list[str]) -> list[str]:
+    """Rejoin prose that was hard-wrapped: a long line without closing punctuation
+    followed directly by a line starting in lower case is one sentence."""
+    joined: list[str] = []
+    for line in lines:
+        previous = joined[-1] if joined else ""
+        if (
+            line
+            and previous
+            and len(previous) >= 40
+            and not re.search(r"[.!?:;\"”’)\]]$", previous)
+            and line[0].islower()
+        ):
+            joined[-1] = f"{previous} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
+# --- line classifiers -------------------------------------------------------
+
+EDIT_MARKER_AT_END = re.compile(r"\s*\[\s*edit(?: source)?\s*\]\s*$", re.I)
+CITATION_MARKER = re.compile(
+    r"\[(?:\d{1,3}(?:[a-z])?|citation needed|clarification needed|dubious(?: – discuss)?|"
+    r"when\?|who\?|by whom\?|note \d+|nb \d+)\]",
+    re.I,
+)
+
+SPAM_WORDS = {
+    "casino", "casinos", "bahis", "bet", "bets", "betting", "poker", "slot", "slots",
+    "jackpot", "roulette", "rulet", "iddaa", "kumar", "bonus", "bonusu", "freespin",
+    "viagra", "cialis", "levitra", "pharmacy", "pills", "porn", "xxx", "escort", "escorts",
+    "bozdurma", "paysafe", "astropay", "papara", "payday", "loans", "replica", "cheap",
+    "backlinks", "seo", "deneme", "giris", "giriş", "hack", "cheats",
+}
+
+NAVIGATION_PHRASES = {
+    "home", "homepage", "about", "about us", "contact", "contact us", "advanced search",
+    "search", "site search", "menu", "main menu", "navigation", "sitemap", "site map",
+    "log in", "login", "log out", "logout", "sign in", "sign out", "sign up", "register",
+    "subscribe", "subscribe now", "newsletter", "privacy", "privacy policy",
+    "privacy notice", "cookie policy", "cookies", "terms", "terms of use",
+    "terms of service", "terms and conditions", "share", "share this",
+    "share this article", "share this story", "share this post", "tweet", "email", "print",
+    "print this article", "follow us", "skip to content", "skip to main content",
+    "back to top", "top", "next", "previous", "next article", "previous article",
+    "next post", "previous post", "older posts", "newer posts", "read more",
+    "continue reading", "more", "comments", "leave a comment", "leave a reply",
+    "post a comment", "no comments", "related", "related articles", "related posts",
+    "related stories", "you may also like", "recommended", "most popular", "most read",
+    "trending", "tags", "categories", "archives", "advertisement", "advertise",
+    "advertise with us", "careers", "faq", "help", "rss", "rss feed", "donate",
+    "support us", "facebook", "twitter", "instagram", "linkedin", "youtube", "whatsapp",
+    "telegram", "reddit", "pinterest", "click to enlarge", "photo gallery", "watch video",
+    "editor's picks", "latest news", "breaking news", "world", "opinion", "multimedia",
+}
+NAVIGATION_PATTERNS = [
+    re.compile(r"^click here\b", re.I),
+    re.compile(r"^skip to\b", re.I),
+    re.compile(r"^(follow|like) us (on|at)\b", re.I),
+    re.compile(r"^share (this|on|via)\b", re.I),
+    re.compile(r"^(sign up|subscribe) (for|to) (our|the)\b", re.I),
+    re.compile(r"^(posted|filed) (in|under)\b", re.I),
+    re.compile(r"^(tags?|categories|topics)\s*:", re.I),
+    re.compile(r"^\d+ comments?$", re.I),
+    re.compile(r"^(print|email|e-mail) this (article|story|page)\b", re.I),
+]
+MENU_SEPARATORS = re.compile(r"\s*(?:\||•|·|»|›|/)\s*")
+
+ACCOUNT_WORDS = re.compile(
+    r"\b(account|log ?in|logged in|sign ?in|sign ?up|register|registration|password|"
+    r"subscriber|subscription|members? only)\b",
+    re.I,
+)
+ACCOUNT_PROMPT = re.compile(
+    r"\bclick here\b|^(if|already|forgot|create|please|you must|you need|log|sign|register|"
+    r"subscribe|not a|become|members)\b",
+    re.I,
+)
+
+LINE_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("wiki-notice", re.compile(
+        r"\bplease (do not|don'?t|don’t) edit\b|^this (article|page|section) "
+        r"(is a stub|needs|has multiple issues|may need|requires)\b", re.I)),
+    ("wiki-jump", re.compile(r"^jump to:?\s*(navigation|search|content)\b", re.I)),
+    ("wiki-template", re.compile(r"^Template:\S.{0,80}$")),
+    ("wiki-main-article", re.compile(
+        r"^(main articles?|further information|see also|for more information)\s*:\s*\S.{0,150}$", re.I)),
+    ("wiki-attribution", re.compile(
+        r"^this (article|page) (contains|uses|incorporates|is based on) (content|material|text) from\b"
+        r"|\bGNU (FDL|Free Documentation License)\b|^text is available under the Creative Commons"
+        r"|^retrieved from\b|^categor(y|ies) ?:|^this page was last (edited|modified)\b", re.I)),
+    ("archive-header", re.compile(
+        r"^(tag archives?|category archives?|author archives?|tagged|archives? for|tag)\s*:\s*\S.{0,60}$"
+        r"|^posts tagged\s+\S.{0,60}$", re.I)),
+    ("related-link", re.compile(
+        r"^(read more|read also|also read|related|related story|related article|recommended|"
+        r"more on this|watch|listen)\s*[:»›|\-–—]\s*\S.{0,200}$", re.I)),
+    ("cookie", re.compile(
+        r"\b(we use cookies|this (web)?site uses cookies|accept (all )?cookies|cookie settings)\b", re.I)),
+    ("source-link", re.compile(
+        r"^(source link|source|original source|view original|read the original( article)?|"
+        r"link to (the )?(source|original)|via)\s*:?$", re.I)),
+    ("image-counter", re.compile(r"^(image|photo|picture|slide)?\s*\d{1,3}\s*(/|of)\s*\d{1,3}$", re.I)),
+    ("page-number", re.compile(r"^(page\s*)?\d{1,3}$", re.I)),
+    ("continuation", re.compile(
+        r"^[(\[-]*\s*(to be continued|continued on page \d+|continued|ends?|the end)\s*[)\]-]*\.?$", re.I)),
+    ("disclaimer", re.compile(
+        r"^the views expressed (in this (article|piece|column)|here(in)?) are\b", re.I)),
+    ("bare-url", re.compile(r"^(https?://|www\.)\S+$", re.I)),
+]
+
+WIKI_SIGNALS = re.compile(
+    r"\[\s*edit\s*\]\s*$|^jump to:?\s*navigation|^Template:\S|, the free encyclopedia$", re.I | re.M
+)
+WIKI_FROM = re.compile(r"^From [A-Z][\w\-]+(?: [A-Z][\w\-]+)?(, the free encyclopedia)?$")
+
+
+def _looks_like_wiki(lines: list[str]) -> bool:
+    return any(WIKI_SIGNALS.search(line) for line in lines if line)
+
+
+def classify_line(line: str, *, is_wiki: bool = False, position: int = 0) -> str | None:
+    """Name of the rule that makes this whole line noise, or None for a line to keep."""
+    if not line:
+        return None
+    if is_spam(line):
+        return "spam"
+    if is_wiki and position < 6 and WIKI_FROM.match(line):
+        return "wiki-from"
+    for rule, pattern in LINE_PATTERNS:
+        if pattern.search(line):
+            return rule
+    if is_account_prompt(line):
+        return "account"
+    if is_navigation(line):
+        return "navigation"
+    if not re.search(r"[^\W_]", line):
+        return "symbols"
+    if _is_short_copyright(line):
+        return "copyright"
+    return None
+
+
+def _words(line: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+|\d+", line.casefold())
+
+
+def is_spam(line: str) -> bool:
+    """Keyword stuffing and ad lines: spam vocabulary or heavy word repetition without sentences."""
+    words = _words(line)
+    if not words:
+        return False
+    hits = sum(1 for word in words if word in SPAM_WORDS)
+    has_sentence_punctuation = bool(re.search(r"[.!?;:,\"“”]", line))
+    is_lowercase = not any(ch.isupper() for ch in line)
+    if has_sentence_punctuation:
+        # A sentence that is mostly spam vocabulary ("Buy cheap viagra, cialis online!").
+        return hits >= 3 and hits >= len(words) / 2
+    if hits >= 2 or (hits == 1 and is_lowercase and len(words) <= 6):
+        return True
+    repetitive = len(set(words)) / len(words) <= 0.5
+    return is_lowercase and len(words) >= 6 and repetitive
+
+
+def _normalise_menu_text(line: str) -> str:
+    line = line.casefold().replace("’", "'")
+    return re.sub(r"^[\W_]+|[\W_]+$", "", line).strip()
+
+
+def is_navigation(line: str) -> bool:
+    """A short menu-like line: a known menu item, or several of them separated by | • » /."""
+    if len(line) > 80 or len(line.split()) > 12:
+        return False
+    if any(pattern.search(line) for pattern in NAVIGATION_PATTERNS):
+        return True
+    normalised = _normalise_menu_text(line)
+    if normalised in NAVIGATION_PHRASES:
+        return True
+    parts = [_normalise_menu_text(part) for part in MENU_SEPARATORS.split(line)]
+    parts = [part for part in parts if part]
+    return len(parts) >= 2 and all(part in NAVIGATION_PHRASES for part in parts)
+
+
+def is_account_prompt(line: str) -> bool:
+    """Log-in / register / subscribe prompts, as opposed to sentences that mention an account."""
+    return (
+        len(line.split()) <= 25
+        and bool(ACCOUNT_WORDS.search(line))
+        and bool(ACCOUNT_PROMPT.search(line))
+    )
+
+
+def _is_short_copyright(line: str) -> bool:
+    if len(line.split()) > 15:
+        return False
+    return bool(re.match(r"^(©|\(c\)|copyright\b)", line, re.I) or re.search(r"\ball rights reserved\.?$", line, re.I))
+
+
+# --- sections ---------------------------------------------------------------
+
+REFERENCE_HEADINGS = re.compile(
+    r"^(references|notes|footnotes|citations|notes and references|sources and notes)$", re.I
+)
+TRAILING_SECTIONS = re.compile(
+    r"^(see also|external links|further reading|literature|bibliography|related articles|"
+    r"related|links|notes|references)$",
+    re.I,
+)
+
+
+def _take_references(paragraphs: list[_Paragraph]) -> list[str]:
+    """Move a "References" section out of the body; its entries are kept as references."""
+    references: list[str] = []
+    in_section = False
+    for paragraph in paragraphs:
+        if REFERENCE_HEADINGS.match(paragraph.bare):
+            in_section = True
+            paragraph.rule = "references"
+            continue
+        if in_section and (paragraph.is_heading or TRAILING_SECTIONS.match(paragraph.bare)):
+            in_section = False
+        if in_section:
+            paragraph.rule = "references"
+            entry = _reference_entry(paragraph.bare)
+            if entry:
+                references.append(entry)
+    return references
+
+
+def _reference_entry(line: str) -> str:
+    """'3. 3.0 3.1 Title Publisher' -> 'Title Publisher' (numbering and back-links dropped)."""
+    line = re.sub(r"^(\d+[.)]|[*•^↑-])\s*", "", line)
+    line = re.sub(r"^(\d+\.\d+\s+)+", "", line)
+    line = re.sub(r"^\^(\s*[a-z]\b)*\s*", "", line)
+    return line.strip()
+
+
+def _drop_empty_sections(paragraphs: list[_Paragraph]) -> None:
+    """Section headings with nothing under them (only a list intro ending in ':' at most)."""
+    changed = True
+    while changed:
+        changed = False
+        live = [p for p in paragraphs if p.rule is None]
+        for index, paragraph in enumerate(live):
+            is_marked = paragraph.is_heading
+            if not (is_marked or TRAILING_SECTIONS.match(paragraph.bare)):
+                continue
+            content = []
+            for following in live[index + 1:]:
+                if following.is_heading or TRAILING_SECTIONS.match(following.bare):
+                    break
+                content.append(following)
+            if all(c.bare.endswith(":") for c in content):
+                rule = "wiki-empty-section" if is_marked else "empty-section"
+                # An unmarked "See also" only counts when it is really a trailing stub.
+                if not is_marked and content:
+                    continue
+                paragraph.rule = rule
+                for c in content:
+                    c.rule = rule
+                changed = True
+                break
+
+
+def _strip_inline_markers(paragraphs: list[_Paragraph]) -> None:
+    for paragraph in paragraphs:
+        if paragraph.rule is not None:
+            continue
+        text = paragraph.original
+        if paragraph.is_heading:
+            marker = EDIT_MARKER_AT_END.search(text).group().strip()
+            paragraph.inline.append(Removal(marker, "wiki-edit-marker"))
+            text = paragraph.bare
+        for marker in CITATION_MARKER.findall(text):
+            paragraph.inline.append(Removal(marker, "citation-marker"))
+        text = CITATION_MARKER.sub("", text)
+        text = re.sub(r" +([,.;:])", r"\1", text)
+        paragraph.text = SPACE_RUN.sub(" ", text).strip()
+
+
+# --- repetition -------------------------------------------------------------
+
+CAPTION_CUES = re.compile(
+    r"\b(photo|image|picture|screen ?grab|screenshot|caption|credit|courtesy|getty|flickr|"
+    r"shutterstock|rights reserved|file photo|pictured)\b|\[[A-Z][\w .]{1,30}\]$",
+    re.I,
+)
+PULL_QUOTE_MAX_WORDS = 60
+PULL_QUOTE_MIN_WORDS = 8
+
+
+def _repetition_key(text: str) -> str:
+    return " ".join(_words(text))
+
+
+def _repeat_rule(text: str) -> str:
+    is_caption = len(text.split()) <= 60 and CAPTION_CUES.search(text)
+    return "repeated-caption" if is_caption else "repeated-paragraph"
+
+
+def _drop_repeats(paragraphs: list[_Paragraph]) -> None:
+    """Later copies of a paragraph, and pull quotes whose words reappear in a longer paragraph."""
+    seen: set[str] = set()
+    for paragraph in paragraphs:
+        if paragraph.rule is not None:
+            continue
+        key = _repetition_key(paragraph.text)
+        if len(key.split()) < 3:
+            continue
+        if key in seen:
+            paragraph.rule = _repeat_rule(paragraph.text)
+        seen.add(key)
+    _drop_pull_quotes(paragraphs)
+
+
+def _bigrams(words: list[str]) -> set[tuple[str, str]]:
+    return set(zip(words, words[1:]))
+
+
+def _drop_pull_quotes(paragraphs: list[_Paragraph]) -> None:
+    live = [p for p in paragraphs if p.rule is None]
+    header_zone = _header_zone_size(live)
+    word_lists = [_words(p.text) for p in live]
+    bigram_sets = [_bigrams(words) for words in word_lists]
+    for index, paragraph in enumerate(live):
+        words = word_lists[index]
+        if index < header_zone or not PULL_QUOTE_MIN_WORDS <= len(words) <= PULL_QUOTE_MAX_WORDS:
+            continue
+        mine = bigram_sets[index]
+        for other_index, other in enumerate(live):
+            if other_index == index or other.rule is not None or len(word_lists[other_index]) <= len(words):
+                continue
+            if len(mine & bigram_sets[other_index]) >= 0.75 * len(mine):
+                paragraph.rule = _repeat_rule(paragraph.text)
+                break
+
+
+def _header_zone_size(live: list[_Paragraph]) -> int:
+    """Paragraphs before the first real body paragraph (headline, dek, byline) are never
+    treated as pull quotes, even when the body repeats the headline's words."""
+    for index, paragraph in enumerate(live):
+        if len(paragraph.text.split()) >= 25:
+            return index
+    return len(live)

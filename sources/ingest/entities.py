@@ -1,0 +1,243 @@
+"""Count the countries and organisations an article mentions.
+
+Matching rules:
+
+* Whole words and phrases only; at each position the longest alias wins, and
+  matches never overlap. A country named inside an organisation's name is part
+  of that name, not a mention of the country: "Islamic Movement of Uzbekistan"
+  counts the organisation only, "Kyrgyz Ministry of the Interior" counts the
+  ministry only. The organisation record carries its country for that link.
+* Acronyms (aliases without lower-case letters, or short mixed-case ones such as
+  "HuT") match case-sensitively; other names match whatever their case, except
+  that every capitalised word of the alias must be capitalised in the text
+  ("Turkey" but not "turkey", "The Diplomat" but not "the diplomat").
+  Hyphens and spaces are interchangeable ("Hizb-ut-Tahrir" = "Hizb ut Tahrir").
+* Aliases that are also common English words when written in capitals ("IS",
+  "US") only count where their neighbours are not all-capital words, so a
+  shouted headline ("WHAT IS NEXT") is not the Islamic State.
+* A multi-word organisation name after "a"/"an" is a common noun phrase
+  ("an Islamic state"), not the organisation.
+* Countries that are also personal names ("Jordan", "Chad") do not count when
+  a capitalised name-like word sits directly next to them ("Jordan Peterson",
+  "Michael Jordan").
+* A few phrases that contain a country word but mean something else
+  ("Latin American", "New Mexico", "East Turkestan") are consumed without counting.
+  "Turkic" never matches "Turk" because matching is by whole word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .gazetteer import Gazetteer
+
+
+@dataclass
+class Entities:
+    countries: dict[str, int] = field(default_factory=dict)  # ISO code -> mentions
+    organisations: dict[str, int] = field(default_factory=dict)  # canonical name -> mentions
+
+
+# Phrases that contain a country word but do not mention that country.
+NON_COUNTRY_PHRASES = [
+    "Latin America", "Latin American", "Latin Americans", "South America", "South American",
+    "South Americans", "Central America", "Central American", "North America",
+    "North American", "Native American", "Native Americans", "New Mexico", "New Jersey",
+    "New South Wales", "New England", "North Pole", "South Pole", "Indian Ocean",
+    "East Turkestan", "Eastern Turkestan", "East Turkistan", "Jordan River", "Jordan Valley",
+    "Turkish delight", "Guinea pig", "Russian roulette", "French fries",
+]
+# Capitalised English words that may stand next to a country without being part of a name.
+FUNCTION_WORDS = {
+    "a", "an", "the", "in", "into", "from", "to", "of", "and", "or", "but", "with", "for",
+    "by", "on", "at", "as", "both", "neighbouring", "neighboring", "including", "like",
+    "via", "across", "against", "between", "than", "while", "when", "after", "before",
+    "king", "kingdom", "queen", "hashemite", "republic", "government", "president",
+    "minister", "north", "south", "east", "west", "northern", "southern", "eastern",
+    "western", "central", "central-asian", "said", "says", "also", "is", "was", "has",
+}
+PERSON_NAME_COUNTRIES = {"jordan", "chad"}
+# Aliases that are ordinary English words when written in capitals.
+WORDLIKE_ACRONYMS = {"IS", "US", "IT", "AS", "AT", "ON", "OR", "NO", "IN", "AN", "AM", "BE", "DO", "GO", "HE", "ME", "MY", "SO", "TO", "UP", "WE"}
+NAME_PARTICLES = {"al", "el", "ul", "ut", "an", "ad", "as", "ash", "at", "wal", "bin", "ibn", "abu", "e", "i", "de", "of", "the", "and", "for", "in"}
+
+SEPARATOR = r"[\s\-‐–]+"
+TOKEN = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class _Alias:
+    surface: str  # the alias as written in the gazetteer
+    kind: str  # "country", "organisation" or "ignore"
+    target: str  # ISO code or canonical organisation name
+    case_sensitive: bool
+    pattern: re.Pattern
+
+
+def find_entities(text: str, gazetteer: Gazetteer) -> Entities:
+    index = _index_for(gazetteer)
+    countries: Counter[str] = Counter()
+    organisations: Counter[str] = Counter()
+    covered_until = 0
+    for token in TOKEN.finditer(text):
+        if token.start() < covered_until:
+            continue
+        match = _best_match(text, token.start(), index.get(token.group().casefold(), ()))
+        if match is None:
+            continue
+        alias, end = match
+        covered_until = end
+        if alias.kind == "country":
+            countries[alias.target] += 1
+        elif alias.kind == "organisation":
+            organisations[alias.target] += 1
+    return Entities(countries=dict(countries), organisations=dict(organisations))
+
+
+def _best_match(text: str, start: int, candidates) -> tuple[_Alias, int] | None:
+    """The longest candidate alias that matches at `start` and passes the context rules."""
+    for alias in candidates:
+        found = alias.pattern.match(text, start)
+        if found and _acceptable(text, alias, found.start(), found.end()):
+            return alias, found.end()
+    return None
+
+
+# --- context rules ------------------------------------------------------------
+
+def _acceptable(text: str, alias: _Alias, start: int, end: int) -> bool:
+    matched = text[start:end]
+    if alias.kind == "ignore":
+        return True
+    if not alias.case_sensitive and not _capitals_agree(alias.surface, matched):
+        return False
+    if alias.surface in WORDLIKE_ACRONYMS and _next_to_capitals(text, start, end):
+        return False
+    if alias.kind == "organisation" and " " in alias.surface.strip() and _after_indefinite_article(text, start):
+        return False
+    if alias.kind == "country" and alias.surface.casefold() in PERSON_NAME_COUNTRIES:
+        return not _next_to_personal_name(text, start, end)
+    return True
+
+
+def _capitals_agree(alias: str, matched: str) -> bool:
+    """Every capitalised word of the alias (except particles such as "al") is capitalised in the text."""
+    alias_words = re.split(SEPARATOR, alias)
+    text_words = re.split(SEPARATOR, matched)
+    for alias_word, text_word in zip(alias_words, text_words):
+        if alias_word[:1].isupper() and alias_word.casefold() not in NAME_PARTICLES:
+            if not text_word[:1].isupper():
+                return False
+    return True
+
+
+def _previous_word(text: str, start: int) -> str:
+    """The word directly before `start`, separated by a single space only (no punctuation)."""
+    match = re.search(r"(\w[\w'’.\-]*) $", text[max(0, start - 40):start])
+    return match.group(1) if match else ""
+
+
+def _next_word(text: str, end: int) -> str:
+    match = re.match(r" (\w[\w'’\-]*)", text[end:end + 40])
+    return match.group(1) if match else ""
+
+
+def _is_all_caps_word(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def _next_to_capitals(text: str, start: int, end: int) -> bool:
+    return _is_all_caps_word(_previous_word(text, start)) or _is_all_caps_word(_next_word(text, end))
+
+
+def _after_indefinite_article(text: str, start: int) -> bool:
+    return _previous_word(text, start).casefold() in {"a", "an"}
+
+
+def _looks_like_personal_name(word: str) -> bool:
+    return (
+        len(word) >= 2
+        and word[0].isupper()
+        and not _is_all_caps_word(word)
+        and word.casefold().strip(".") not in FUNCTION_WORDS
+    )
+
+
+def _next_to_personal_name(text: str, start: int, end: int) -> bool:
+    return _looks_like_personal_name(_previous_word(text, start)) or _looks_like_personal_name(
+        _next_word(text, end)
+    )
+
+
+# --- index ------------------------------------------------------------------
+
+_INDEX_CACHE: dict[tuple, dict[str, list[_Alias]]] = {}
+
+
+def _index_for(gazetteer: Gazetteer) -> dict[str, list[_Alias]]:
+    """Aliases grouped by their first word, longest first; cached per gazetteer content."""
+    key = (
+        tuple((c.code, c.name, tuple(c.aliases)) for c in gazetteer.countries),
+        tuple((o.name, tuple(o.aliases)) for o in gazetteer.organisations),
+    )
+    if key not in _INDEX_CACHE:
+        if len(_INDEX_CACHE) > 8:
+            _INDEX_CACHE.clear()
+        _INDEX_CACHE[key] = _build_index(gazetteer)
+    return _INDEX_CACHE[key]
+
+
+def _build_index(gazetteer: Gazetteer) -> dict[str, list[_Alias]]:
+    aliases: list[_Alias] = []
+    seen: set[tuple[str, bool]] = set()
+
+    def add(surface: str, kind: str, target: str) -> None:
+        surface = surface.strip()
+        if not surface or not TOKEN.search(surface):
+            return
+        case_sensitive = is_acronym(surface)
+        key = (surface if case_sensitive else surface.casefold(), case_sensitive)
+        if key in seen:
+            return  # the first owner of an alias keeps it
+        seen.add(key)
+        aliases.append(_Alias(surface, kind, target, case_sensitive, _alias_pattern(surface, case_sensitive)))
+
+    # Organisations first: their names are the longer, more specific phrases.
+    for organisation in gazetteer.organisations:
+        for surface in [organisation.name, *organisation.aliases]:
+            add(surface, "organisation", organisation.name)
+    for phrase in NON_COUNTRY_PHRASES:
+        add(phrase, "ignore", "")
+    for country in gazetteer.countries:
+        for surface in [country.name, *country.aliases]:
+            add(surface, "country", country.code)
+
+    index: dict[str, list[_Alias]] = {}
+    for alias in aliases:
+        first = TOKEN.search(alias.surface).group().casefold()
+        index.setdefault(first, []).append(alias)
+    for candidates in index.values():
+        candidates.sort(key=lambda a: len(a.surface), reverse=True)
+    return index
+
+
+def is_acronym(alias: str) -> bool:
+    """ISIS, U.S., RFE/RL, and short mixed-case abbreviations like HuT or LeT."""
+    letters = [ch for ch in alias if ch.isalpha()]
+    if not letters or " " in alias:
+        return False
+    if not any(ch.islower() for ch in letters):
+        return True
+    capitals_after_first = sum(1 for ch in letters[1:] if ch.isupper())
+    return len(letters) <= 4 and capitals_after_first >= 1
+
+
+def _alias_pattern(alias: str, case_sensitive: bool) -> re.Pattern:
+    parts = re.split(r"[\s\-‐–]+", alias)
+    escaped = [re.sub(r"['’]", lambda _: "['’]", re.escape(part)) for part in parts if part]
+    body = SEPARATOR.join(escaped)
+    flags = 0 if case_sensitive else re.IGNORECASE
+    return re.compile(rf"{body}(?!\w)", flags)

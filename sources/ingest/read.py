@@ -1,0 +1,227 @@
+"""Turn uploaded bytes into text, or refuse them with a reason a curator can act on.
+
+Plain text is the normal input; HTML pages are converted to paragraphs so that
+curators can import saved web pages too.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from html.parser import HTMLParser
+
+from charset_normalizer import from_bytes
+
+MEGABYTE = 1024 * 1024
+
+# Leading bytes of file formats people upload by mistake instead of text.
+MAGIC_NUMBERS = [
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive or Office document"),
+    (b"PK\x05\x06", "ZIP archive"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Microsoft Office document"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"\x7fELF", "executable"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"ID3", "MP3 audio"),
+]
+
+# Byte-order marks that announce a Unicode encoding which legitimately contains NUL bytes.
+UNICODE_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html)\b", re.I | re.S)
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+class ReadError(Exception):
+    """The file cannot be imported; `reason` says why in words a curator understands."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read_file(path, *, max_bytes: int) -> str:
+    """Read a file from disk, checking its size before loading it into memory."""
+    size = os.stat(path).st_size
+    _check_size(size, max_bytes)
+    with open(path, "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    return read_text(data, max_bytes=max_bytes, filename=os.fspath(path))
+
+
+def read_text(data: bytes, *, max_bytes: int, filename: str | None = None) -> str:
+    """Decode uploaded bytes to text with "\\n" newlines; HTML is reduced to paragraphs.
+
+    `filename` is optional and only used to recognise .html/.htm uploads.
+    """
+    _check_size(len(data), max_bytes)
+    _refuse_binary(data)
+    text = _decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _looks_like_html(data, filename):
+        text = html_to_text(text)
+    if not text.strip():
+        raise ReadError("empty file")
+    return text
+
+
+def _check_size(size: int, max_bytes: int) -> None:
+    if size == 0:
+        raise ReadError("empty file")
+    if size > max_bytes:
+        raise ReadError(
+            f"file is {size / MEGABYTE:.1f} MB, over the {max_bytes / MEGABYTE:.1f} MB limit"
+        )
+
+
+def _refuse_binary(data: bytes) -> None:
+    for magic, kind in MAGIC_NUMBERS:
+        if data.startswith(magic):
+            raise ReadError(f"binary file ({kind})")
+    if b"\x00" in data and not _unicode_bom_encoding(data):
+        raise ReadError("binary file (contains NUL bytes)")
+    if _control_byte_share(data[:4096]) > 0.05:
+        raise ReadError("binary file (too many control characters)")
+
+
+def _control_byte_share(sample: bytes) -> float:
+    """Share of bytes that never occur in text (C0 controls other than tab, newlines, form feed)."""
+    if not sample:
+        return 0.0
+    allowed = {0x09, 0x0A, 0x0C, 0x0D, 0x1B}
+    controls = sum(1 for byte in sample if byte < 0x20 and byte not in allowed)
+    return controls / len(sample)
+
+
+def _unicode_bom_encoding(data: bytes) -> str | None:
+    for bom, encoding in UNICODE_BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def _decode(data: bytes) -> str:
+    bom_encoding = _unicode_bom_encoding(data)
+    if bom_encoding:
+        try:
+            return data.decode(bom_encoding)
+        except UnicodeDecodeError:
+            raise ReadError(f"file claims to be {bom_encoding.upper()} but is not valid") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    return _decode_legacy(data)
+
+
+def _decode_legacy(data: bytes) -> str:
+    """Decode a non-UTF-8 file.
+
+    charset-normalizer is reliable when it recognises a language (Russian in
+    cp1251, Polish in cp1250), but on short, mostly-English texts every Latin
+    code page scores the same and it picks an arbitrary one (cp1250 turns
+    "très" into "trčs"). Our sources are mostly English, where legacy files are
+    overwhelmingly Windows-1252, so that is the tie-breaker.
+    """
+    best = from_bytes(data).best()
+    if best is not None and best.coherence >= 0.2:
+        return str(best)
+    if _mostly_ascii(data):
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+    if best is not None:
+        return str(best)
+    raise ReadError("unknown text encoding")
+
+
+def _mostly_ascii(data: bytes) -> bool:
+    high = sum(1 for byte in data if byte >= 0x80)
+    return high <= len(data) * 0.2
+
+
+def _looks_like_html(data: bytes, filename: str | None) -> bool:
+    if filename and filename.lower().endswith(HTML_SUFFIXES):
+        return True
+    head = data[:2048].lstrip(b"\xef\xbb\xbf")
+    return bool(HTML_START.match(head))
+
+
+# --- HTML to text -----------------------------------------------------------
+
+# Page furniture whose text is never part of the article.
+SKIPPED_TAGS = {
+    "script", "style", "nav", "header", "footer", "aside", "noscript",
+    "template", "svg", "form", "head", "iframe", "button", "select",
+}
+# Elements that start a new paragraph.
+BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "blockquote", "pre", "li", "ul", "ol",
+    "dl", "dt", "dd", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+    "figure", "figcaption", "address", "hr", "body", "html",
+}
+VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr", "track", "param"}
+
+
+class _ParagraphCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[str] = []
+        self.skip_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in SKIPPED_TAGS and tag not in VOID_TAGS:
+            self.skip_depth += 1
+        elif tag == "br":
+            self.pieces.append("\n")
+        elif tag in BLOCK_TAGS:
+            self.pieces.append("\n\n")
+
+    def handle_startendtag(self, tag, attrs):
+        # <br/> and friends: never open a skipped region.
+        if tag == "br":
+            self.pieces.append("\n")
+        elif tag in BLOCK_TAGS:
+            self.pieces.append("\n\n")
+
+    def handle_endtag(self, tag):
+        if tag in SKIPPED_TAGS:
+            self.skip_depth = max(0, self.skip_depth - 1)
+        elif tag in BLOCK_TAGS:
+            self.pieces.append("\n\n")
+
+    def handle_data(self, data):
+        if self.skip_depth == 0:
+            # Whitespace inside HTML text is not significant: newlines in the source are spaces.
+            self.pieces.append(re.sub(r"\s+", " ", data))
+
+
+def html_to_text(html: str) -> str:
+    """Paragraph text of an HTML page, without scripts, menus, headers, footers and asides."""
+    collector = _ParagraphCollector()
+    collector.feed(html)
+    collector.close()
+    raw = "".join(collector.pieces)
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", raw):
+        lines = [line.strip() for line in block.split("\n")]
+        paragraph = "\n".join(line for line in lines if line)
+        if paragraph:
+            paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs)

@@ -1,0 +1,94 @@
+"""What the search index holds: one document per PUBLISHED Source.
+
+Documents are prepared in Python (no template): raw clean text, never HTML-escaped
+(escaping happens exactly once, at output, in sources/highlight.py).
+
+Field names match the facet names of the search service (country, organisation, year,
+mentioned_year). Facet fields are haystack Facet*Fields: whole values, never tokenised
+(keyword fields on Elasticsearch, EXACT fields in sources/whoosh_backend.py).
+"""
+
+import re
+
+from haystack import fields as hfields
+from haystack import indexes
+
+from .models import Source
+
+UNDATED = "undated"
+#: Sort keys: the date as YYYYMMDD, times this, plus the pk (a stable tie-break).
+_PK_SPAN = 10**9
+_NEWEST_UNDATED = 0  # sorts last when descending
+_OLDEST_UNDATED = 99991231  # sorts last when ascending
+
+_SPELL_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def sort_keys(source):
+    """(newest_key, oldest_key): undated Sources come last in both directions."""
+    pk = source.pk % _PK_SPAN
+    if source.publication_year is None or source.published is None:
+        return _NEWEST_UNDATED * _PK_SPAN + pk, _OLDEST_UNDATED * _PK_SPAN + pk
+    day = int(source.published.strftime("%Y%m%d"))
+    return day * _PK_SPAN + pk, day * _PK_SPAN + (_PK_SPAN - 1 - pk)
+
+
+class SourceIndex(indexes.SearchIndex, indexes.Indexable):
+    text = indexes.CharField(document=True, use_template=False)
+    title = indexes.CharField(model_attr="title", boost=2.0)
+    outlet = indexes.CharField(model_attr="outlet", default="")
+    author = indexes.CharField(model_attr="author", default="")
+    slug = indexes.CharField(model_attr="slug", indexed=False, stored=True)
+    country = hfields.FacetMultiValueField()
+    organisation = hfields.FacetMultiValueField()
+    year = hfields.FacetCharField()
+    mentioned_year = hfields.FacetMultiValueField()
+    published = indexes.DateField(model_attr="published", null=True, stored=False)
+    newest = indexes.IntegerField(stored=False)
+    oldest = indexes.IntegerField(stored=False)
+    spell = indexes.CharField(stored=False)
+
+    def get_model(self):
+        return Source
+
+    def index_queryset(self, using=None):
+        return Source.objects.published().for_listing().order_by("pk")
+
+    def read_queryset(self, using=None):
+        return Source.objects.published().for_listing()
+
+    def should_update(self, instance, **kwargs):
+        return bool(instance.is_published)
+
+    def update_object(self, instance, using=None, **kwargs):
+        # Unpublished: make sure it is gone rather than leave a stale document.
+        if not instance.is_published:
+            return self.remove_object(instance, using=using, **kwargs)
+        return super().update_object(instance, using=using, **kwargs)
+
+    def prepare_text(self, obj):
+        return "\n\n".join(part for part in (obj.title, obj.text) if part)
+
+    def prepare_country(self, obj):
+        return sorted({c.name for c in obj.countries.all()})
+
+    def prepare_organisation(self, obj):
+        return sorted({o.name for o in obj.organisations.all()})
+
+    def prepare_year(self, obj):
+        year = obj.publication_year
+        return str(year) if year is not None else UNDATED
+
+    def prepare_mentioned_year(self, obj):
+        return sorted({str(m.year) for m in obj.mentioned_years.all()})
+
+    def prepare_newest(self, obj):
+        return sort_keys(obj)[0]
+
+    def prepare_oldest(self, obj):
+        return sort_keys(obj)[1]
+
+    def prepare_spell(self, obj):
+        words = {w.lower() for w in _SPELL_WORD.findall(obj.title)}
+        words.update(w.lower() for w in _SPELL_WORD.findall(obj.text))
+        return " ".join(sorted(words))

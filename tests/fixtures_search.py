@@ -1,0 +1,359 @@
+"""pytest fixtures for a REAL search index over the real test database.
+
+* ``seeded``       list of every published Source (the seeds imported with
+                   ``import_sources`` plus hand-made Sources with tricky values), indexed in
+                   a fresh Whoosh index made once per session. Use with ``db``/django_db.
+* ``seeded_live``  the same, for transactional tests (live server, browser): made inside
+                   the test (transactional tests flush the database afterwards).
+* ``tricky``       dict name -> Source of the hand-made Sources (``seeded`` is a superset;
+                   ``tricky["unpublished"]`` is NOT published and not in ``seeded``).
+* ``fresh_index``  an empty index of its own for one test (indexing tests), the previous
+                   index restored afterwards.
+
+Everything goes through haystack (connections, backend.clear/update): no fixture assumes
+Whoosh beyond pointing the connection's PATH at a temporary folder.
+"""
+
+import datetime
+import itertools
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+UNIQUE_UNPUBLISHED_WORD = "xylophonic"
+MARKER = "quokkafixture"  # in every hand-made Source, for exact counts
+
+_index_dirs = itertools.count()
+
+
+@contextmanager
+def index_at(path):
+    """Point the default haystack connection at ``path`` (in this thread) for a while."""
+    from haystack import connections
+
+    info = connections.connections_info["default"]
+    old = info.get("PATH")
+    info["PATH"] = str(path)
+    connections.reload("default")
+    try:
+        yield connections["default"].get_backend()
+    finally:
+        info["PATH"] = old
+        connections.reload("default")
+
+
+def use_index(path):
+    from haystack import connections
+
+    info = connections.connections_info["default"]
+    if info.get("PATH") == str(path):
+        return connections["default"].get_backend()
+    info["PATH"] = str(path)
+    connections.reload("default")
+    return connections["default"].get_backend()
+
+
+def rebuild_index():
+    """Empty the index and index every published Source in one batch."""
+    from haystack import connections
+
+    from sources.models import Source
+
+    backend = connections["default"].get_backend()
+    index = connections["default"].get_unified_index().get_index(Source)
+    backend.clear()
+    backend.update(index, list(index.index_queryset()))
+
+
+def _long_text():
+    filler = (
+        "The ministry published a long report about regional security, budgets, "
+        "infrastructure and the movement of people across the mountain passes. "
+    )
+    parts = []
+    for i in range(6):
+        parts.append(filler * 3)
+        parts.append(f"Paragraph {i} recalls the bombing of the station and the bombings that followed.")
+    return "\n\n".join(parts)
+
+
+TRICKY = {
+    "damascus": dict(
+        title="Bombings shake Damascus as the war on terror widens",
+        outlet="Reuters",
+        author="Jane Doe",
+        published=datetime.date(2017, 3, 2),
+        date_precision="day",
+        text=(
+            "DAMASCUS — Two bombings hit the old city on Thursday. Officials blamed the "
+            "Islamic State for the bombing, the latest in what they called the war on "
+            "terror. Militants and militias clashed later.\n\nResidents said the attacks "
+            "recalled 2015 and 2016."
+        ),
+        countries=["Syria"],
+        organisations=["Islamic State"],
+        years=[2015, 2016],
+    ),
+    "hizb": dict(
+        title="Hizb ut-Tahrir members detained in Osh",
+        outlet="Eurasianet",
+        author="Aida Kasymova",
+        published=datetime.date(2016, 5, 1),
+        date_precision="day",
+        text=(
+            "Police in Osh detained members of Hizb ut-Tahrir, a banned movement, after "
+            "leaflets were found. Tahrir is Arabic for liberation."
+        ),
+        countries=["Kyrgyzstan"],
+        organisations=["Hizb ut-Tahrir"],
+        years=[2015],
+    ),
+    "iskp": dict(
+        title="Islamic State, Khorasan Province claims attack",
+        outlet="Khaama Press",
+        author="Staff",
+        published=datetime.date(2018, 1, 10),
+        date_precision="day",
+        text="The Khorasan branch of the Islamic State claimed the attack on a school in Kabul.",
+        countries=["Afghanistan"],
+        organisations=["Islamic State, Khorasan Province", "Islamic State"],
+        years=[2017],
+    ),
+    "jordan_person": dict(
+        title="Refugee camps strain Iraqi towns",
+        outlet="The Guardian",
+        author="Jordan Hayes",
+        published=datetime.date(2017, 7, 15),
+        date_precision="day",
+        text="Aid workers in Mosul describe camps at twice their capacity.",
+        countries=["Iraq"],
+        organisations=[],
+        years=[],
+    ),
+    "jordan_country": dict(
+        title="Amman tightens border controls",
+        outlet="Al Jazeera",
+        author="Lina Haddad",
+        published=datetime.date(2017, 2, 1),
+        date_precision="month",
+        text="Jordan closed two crossings with Syria, the interior ministry in Amman said.",
+        countries=["Jordan", "Syria"],
+        organisations=[],
+        years=[2016],
+    ),
+    "undated": dict(
+        title="Pamphlet on al-Qaeda recruitment",
+        outlet="",
+        author="",
+        published=None,
+        date_precision="unknown",
+        text="An undated pamphlet describing al-Qaeda recruitment in Iraq and its bombing campaigns.",
+        countries=["Iraq"],
+        organisations=["Al-Qaeda"],
+        years=[2004],
+    ),
+    "undated_too": dict(
+        title="Leaflet with no date",
+        outlet="",
+        author="",
+        published=datetime.date(2010, 1, 1),
+        date_precision="unknown",
+        text="A leaflet that gives no date at all, about militias in Syria.",
+        countries=["Syria"],
+        organisations=[],
+        years=[],
+    ),
+    "script": dict(
+        title="Hackers deface <script> site",
+        outlet="Wired",
+        author="Max Ames",
+        published=datetime.date(2016, 9, 9),
+        date_precision="day",
+        text=(
+            "The page showed <script>alert(1)</script> and then zebra <svg/onload=alert(1)> "
+            "before AT&T engineers fixed it. Fish & chips <b>bold</b> stayed."
+        ),
+        countries=[],
+        organisations=[],
+        years=[],
+    ),
+    "long": dict(
+        title="A long report on regional security",
+        outlet="Reuters",
+        author="John Long",
+        published=datetime.date(2015, 11, 20),
+        date_precision="day",
+        text=_long_text(),
+        countries=["Kyrgyzstan"],
+        organisations=[],
+        years=[2014],
+    ),
+    "unpublished": dict(
+        title="Draft about xylophonic signals",
+        outlet="Reuters",
+        author="Jane Doe",
+        published=datetime.date(2017, 3, 3),
+        date_precision="day",
+        text=f"A {UNIQUE_UNPUBLISHED_WORD} draft about Hizb ut-Tahrir in Syria, never published.",
+        countries=["Syria", "Narnia"],
+        organisations=["Hizb ut-Tahrir", "Unpublished Only Org"],
+        years=[1999],
+        is_published=False,
+    ),
+}
+
+COUNTRY_CODES = {
+    "Syria": "SY",
+    "Kyrgyzstan": "KG",
+    "Afghanistan": "AF",
+    "Iraq": "IQ",
+    "Jordan": "JO",
+    "Narnia": "XN",
+}
+
+
+def make_source(key, spec=None, **overrides):
+    """Create one Source with its countries, organisations and mentioned years."""
+    from sources.models import (
+        Country,
+        CountryMention,
+        MentionedYear,
+        Organisation,
+        OrganisationMention,
+        Source,
+    )
+
+    spec = dict(spec or TRICKY[key])
+    spec.update(overrides)
+    countries = spec.pop("countries", [])
+    organisations = spec.pop("organisations", [])
+    years = spec.pop("years", [])
+    text = spec.pop("text")
+    if MARKER not in text:
+        text = f"{text}\n\n{MARKER}"
+    slug = spec.pop("slug", f"tricky-{key}")
+    source = Source.objects.create(
+        slug=slug,
+        text=text,
+        raw_text=text,
+        source_file=f"tests/{key}.txt",
+        fingerprint=f"fixture-{slug}",
+        **spec,
+    )
+    for i, name in enumerate(countries):
+        country = Country.objects.filter(name=name).first()
+        if country is None:
+            code = COUNTRY_CODES.get(name, "X%d" % i)
+            country = Country.objects.filter(code=code).first() or Country.objects.create(name=name, code=code)
+        CountryMention.objects.create(source=source, country=country, mentions=2)
+    for name in organisations:
+        org, _ = Organisation.objects.get_or_create(name=name)
+        OrganisationMention.objects.create(source=source, organisation=org, mentions=3)
+    for year in years:
+        MentionedYear.objects.create(source=source, year=year)
+    return source
+
+
+def _import_seeds():
+    """The seeds through the real importer, when it works; False if it could not run."""
+    from django.core.management import call_command, get_commands
+
+    if "import_sources" not in get_commands():
+        return False
+    try:
+        call_command("import_sources", str(SEEDS), "--no-progress", stdout=_Null(), stderr=_Null())
+    except Exception as exc:  # the importer is built concurrently; the fixture must not die
+        import warnings
+
+        warnings.warn(f"import_sources failed, hand-made Sources only: {exc!r}")
+        return False
+    return True
+
+
+class _Null:
+    def write(self, *_):
+        pass
+
+    def flush(self):
+        pass
+
+
+def build_world():
+    """Seeds + hand-made Sources in the database, then a full reindex. Idempotent."""
+    from sources.models import Source
+    from sources.signals import deferred_indexing
+
+    with deferred_indexing():
+        if not Source.objects.exclude(slug__startswith="tricky-").exists():
+            _import_seeds()
+        for key in TRICKY:
+            if not Source.objects.filter(slug=f"tricky-{key}").exists():
+                make_source(key)
+    rebuild_index()
+
+
+def _world_ok():
+    from haystack.query import SearchQuerySet
+
+    from sources.models import Source
+
+    if Source.objects.filter(slug__startswith="tricky-").count() != len(TRICKY):
+        return False
+    # Another test may have cleared or changed the shared index.
+    return SearchQuerySet().models(Source).count() == Source.objects.published().count()
+
+
+@pytest.fixture(scope="session")
+def search_index_dir():
+    path = Path(tempfile.mkdtemp(prefix="archive-index-")) / "whoosh"
+    use_index(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def _seeded_session(django_db_setup, django_db_blocker, search_index_dir):
+    with django_db_blocker.unblock():
+        build_world()
+    return True
+
+
+@pytest.fixture
+def seeded(_seeded_session, search_index_dir, db):
+    """Every published Source, all in the index."""
+    from sources.models import Source
+
+    use_index(search_index_dir)
+    if not _world_ok():  # a transactional test flushed the database, or the index changed
+        build_world()
+    return list(Source.objects.published().order_by("pk"))
+
+
+@pytest.fixture
+def seeded_live(search_index_dir, transactional_db):
+    """``seeded`` for transactional tests (live server): made inside the test."""
+    from sources.models import Source
+
+    use_index(search_index_dir)
+    build_world()
+    return list(Source.objects.published().order_by("pk"))
+
+
+@pytest.fixture
+def tricky(seeded):
+    from sources.models import Source
+
+    return {key: Source.objects.get(slug=f"tricky-{key}") for key in TRICKY}
+
+
+@pytest.fixture
+def fresh_index(search_index_dir):
+    """An empty index for one test; the shared index is back afterwards."""
+    path = Path(tempfile.mkdtemp(prefix="archive-index-")) / "whoosh"
+    backend = use_index(path)
+    try:
+        yield backend
+    finally:
+        use_index(search_index_dir)

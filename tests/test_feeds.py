@@ -1,0 +1,50 @@
+"""/search.atom follows a query; /opensearch.xml describes the search."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests.fixtures_search import seeded  # noqa: F401  (pytest fixture)
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_atom_feed_lists_newest_hits_first(client, seeded):
+    response = client.get("/search.atom", {"q": "terrorism", "sort": "oldest"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert "terrorism" in feed.find(f"{ATOM}title").text
+    entries = feed.findall(f"{ATOM}entry")
+    assert entries
+    links = [e.find(f"{ATOM}link").get("href") for e in entries]
+    assert all(link.startswith("http://testserver/sources/") for link in links)
+    dated = {s.slug: s.published for s in seeded if s.published and s.publication_year}
+    order = [dated[l.rstrip("/").rsplit("/", 1)[1]] for l in links if l.rstrip("/").rsplit("/", 1)[1] in dated]
+    assert order == sorted(order, reverse=True)  # newest first, whatever sort was asked
+    alternate = [l.get("href") for l in feed.findall(f"{ATOM}link") if l.get("rel") == "alternate"]
+    assert alternate and "/search/?" in alternate[0]
+
+
+def test_atom_feed_with_filters_only(client, seeded):
+    country = client.get("/api/search").json()["facets"]["country"][0]
+    response = client.get("/search.atom", {"country": country["value"]})
+    assert response.status_code == 200
+    entries = ET.fromstring(response.content).findall(f"{ATOM}entry")
+    assert len(entries) == min(country["count"], 30)
+
+
+def test_atom_feed_bad_parameters_are_400(client, seeded):
+    assert client.get("/search.atom", {"year": "nope"}).status_code == 400
+
+
+def test_opensearch_description(client):
+    response = client.get("/opensearch.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/opensearchdescription+xml")
+    root = ET.fromstring(response.content)
+    ns = "{http://a9.com/-/spec/opensearch/1.1/}"
+    templates = {u.get("type"): u.get("template") for u in root.findall(f"{ns}Url")}
+    assert templates["text/html"] == "http://testserver/search/?q={searchTerms}"
+    assert "application/atom+xml" in templates

@@ -1,0 +1,180 @@
+"""import_sources on the seeds and on every kind of bad input."""
+
+import json
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from sources.models import Source
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+ARTICLE = (
+    "Kazakh court jails extremist cell leaders\n\n"
+    "ALMATY (TCA) — A court in Almaty on Tuesday sentenced two leaders of a banned cell "
+    "to nine years in prison, prosecutors said.\n\n"
+    "The group, linked to Hizb ut-Tahrir according to the National Security Committee, "
+    "had distributed leaflets in 2015 and 2016.\n"
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def run_import(*paths):
+    out = StringIO()
+    try:
+        call_command("import_sources", *map(str, paths), "--no-progress", stdout=out, stderr=StringIO())
+    except CommandError as exc:
+        return out.getvalue(), exc.returncode
+    return out.getvalue(), 0
+
+
+def test_seeds_import_into_sources_with_summary():
+    out, status = run_import(SEEDS)
+    assert status == 0, out
+    assert "0 failed" in out
+    # Seed 003 holds six articles; the four other seeds one each.
+    assert Source.objects.count() == 10
+    assert Source.objects.filter(source_file__startswith="003_").count() == 6
+    assert set(Source.objects.values_list("position", flat=True).filter(source_file__startswith="003_")) == set(range(6))
+    assert f"{Source.objects.count()} created" in out
+
+
+def test_reimport_is_idempotent():
+    run_import(SEEDS)
+    before = {s.pk: (s.slug, s.title, s.text, s.updated) for s in Source.objects.all()}
+    out, status = run_import(SEEDS)
+    assert status == 0
+    assert "0 created, 0 updated, 10 unchanged, 0 failed" in out
+    after = {s.pk: (s.slug, s.title, s.text, s.updated) for s in Source.objects.all()}
+    assert before == after
+
+
+def test_curated_fields_survive_reimport():
+    run_import(SEEDS)
+    source = Source.objects.get(source_file__startswith="000_")
+    source.title = "Curated title"
+    source.outlet = "The Conservative Alternative"
+    source.curated_fields = ["title", "outlet"]
+    source.save()
+    source.countries.clear()
+    source.curated_fields = ["title", "outlet", "countries"]
+    source.save()
+
+    run_import(SEEDS)
+    source.refresh_from_db()
+    assert source.title == "Curated title"
+    assert source.outlet == "The Conservative Alternative"
+    assert source.countries.count() == 0
+    # Fields the curator did not touch still come from the pipeline.
+    assert source.organisations.filter(name="Islamic State").exists()
+
+
+def test_changed_file_updates_its_source(tmp_path):
+    article = tmp_path / "story.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    run_import(article)
+    source = Source.objects.get()
+    article.write_text(ARTICLE.replace("nine years", "eleven years"), encoding="utf-8")
+    out, status = run_import(article)
+    assert status == 0
+    assert "1 updated" in out
+    assert Source.objects.get().pk == source.pk
+    assert "eleven years" in Source.objects.get().text
+
+
+def test_same_article_under_two_names_is_one_source(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    out, status = run_import(tmp_path)
+    assert status == 0
+    assert Source.objects.count() == 1
+    assert "1 created" in out and "1 unchanged" in out
+
+
+def test_empty_file_fails_with_reason(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    out, status = run_import(empty)
+    assert status == 1
+    assert "empty.txt" in out and "empty" in out.lower()
+    assert Source.objects.count() == 0
+
+
+def test_binary_file_fails_with_reason(tmp_path):
+    png = tmp_path / "picture.txt"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    out, status = run_import(png)
+    assert status == 1
+    assert "picture.txt" in out and "binary" in out.lower()
+    assert Source.objects.count() == 0
+
+
+def test_latin1_file_is_decoded(tmp_path):
+    latin = tmp_path / "latin.txt"
+    text = ARTICLE.replace("—", "-").replace("A court", "Le café du palais: a court")
+    latin.write_bytes(text.encode("latin-1"))
+    out, status = run_import(latin)
+    assert status == 0, out
+    assert "Le café du palais" in Source.objects.get().text
+
+
+def test_oversized_file_fails_with_reason(tmp_path, settings):
+    settings.ARCHIVE_MAX_FILE_BYTES = 1000
+    big = tmp_path / "big.txt"
+    big.write_text(ARTICLE * 10, encoding="utf-8")
+    out, status = run_import(big)
+    assert status == 1
+    assert "big.txt" in out and "limit" in out
+    assert Source.objects.count() == 0
+
+
+def test_bad_file_in_folder_does_not_stop_the_batch(tmp_path):
+    shutil.copy(SEEDS / "004_86aeb1e33ae84fa6.txt", tmp_path / "good.txt")
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    (tmp_path / "also-good.txt").write_text(ARTICLE, encoding="utf-8")
+    out, status = run_import(tmp_path)
+    assert status == 1
+    assert Source.objects.count() == 2
+    assert "2 created" in out and "1 failed" in out and "bad.txt" in out
+
+
+def test_missing_path_fails(tmp_path):
+    out, status = run_import(tmp_path / "nowhere")
+    assert status == 1
+    assert "no such file or folder" in out
+
+
+def test_failed_article_leaves_nothing_half_written(tmp_path, monkeypatch):
+    from sources import importer
+
+    (tmp_path / "story.txt").write_text(ARTICLE, encoding="utf-8")
+
+    def explode(source, article):
+        raise RuntimeError("disk on fire")
+
+    # Fails after the Source row is saved but before its mentions are: the transaction
+    # must take the row back.
+    monkeypatch.setattr(importer, "apply_mentions", explode)
+    out, status = run_import(tmp_path)
+    assert status == 1
+    assert "disk on fire" in out
+    assert Source.objects.count() == 0
+
+
+def test_export_writes_json_lines():
+    run_import(SEEDS)
+    out = StringIO()
+    call_command("export_sources", stdout=out)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(records) == Source.objects.count()
+    keys = {"slug", "url", "title", "outlet", "author", "published", "date_precision",
+            "countries", "organisations", "years", "text"}
+    assert all(keys <= record.keys() for record in records)
+    first = next(r for r in records if r["url"] == Source.objects.get(source_file__startswith="000_").get_absolute_url())
+    assert "Kazakhstan" in first["countries"]
+    assert all(isinstance(year, int) for year in first["years"])
+    assert "bozdurma" not in first["text"]
