@@ -60,8 +60,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
-    "haystack",
+    # sources before haystack: its rebuild_index (in place, no empty index while searches
+    # run) must take precedence over haystack's clear-then-update command.
     "sources",
+    "haystack",
 ]
 
 MIDDLEWARE = [

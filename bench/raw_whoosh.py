@@ -30,6 +30,36 @@ FACETS = ("country", "organisation", "year", "mentioned_year")
 DATE_FIELDS = ("published", "sort_date", "pub_date", "date", "published_sort")
 
 
+class _CachedOverlapping(sorting.OverlappingCategorizer):
+    """Whoosh's OverlappingCategorizer rebuilds, for EVERY search and every segment, a
+    docnum -> values list by walking all postings of the facet field (the field has no
+    column and no vectors). Segments never change, so the lists can be kept per segment:
+    this is the experiment behind raw_whoosh_cached_* in the benchmark."""
+
+    _cache: dict = {}
+
+    def set_searcher(self, segment_searcher, docoffset):
+        reader = segment_searcher.reader()
+        seg = getattr(reader, "segment", None)
+        segid = seg().segid if callable(seg) else id(reader)
+        key = (segid, self._fieldname)
+        lists = self._cache.get(key)
+        if lists is None:
+            super().set_searcher(segment_searcher, docoffset)
+            if self._lists is not None:
+                self._cache[key] = self._lists
+        else:
+            self._segment_searcher = segment_searcher
+            self._lists = lists
+
+
+class CachedFieldFacet(sorting.FieldFacet):
+    def categorizer(self, global_searcher):
+        if self.allow_overlap:
+            return _CachedOverlapping(global_searcher, self.fieldname)
+        return super().categorizer(global_searcher)
+
+
 @dataclass
 class RawResult:
     total: int
@@ -44,7 +74,7 @@ def _text(value):
 
 class RawWhoosh:
     def __init__(self, index_dir, indexname="MAIN", facets=FACETS, date_field=None,
-                 text_lookup=None, highlight_field="text"):
+                 text_lookup=None, highlight_field="text", cached_facets=False):
         self.ix = index.open_dir(str(index_dir), indexname=indexname)
         self.schema = self.ix.schema
         names = set(self.schema.names())
@@ -67,6 +97,7 @@ class RawWhoosh:
         self.fragmenter = highlight.ContextFragmenter(maxchars=200, surround=40)
         self.formatter = highlight.HtmlFormatter(tagname="mark")
         self.id_field = "django_id" if "django_id" in names else "id"
+        self.facet_class = CachedFieldFacet if cached_facets else sorting.FieldFacet
 
     def refresh(self):
         if not self.searcher.up_to_date():
@@ -89,9 +120,8 @@ class RawWhoosh:
             return None
         return terms[0] if len(terms) == 1 else wq.And(terms)
 
-    @staticmethod
-    def _facet(name):
-        return sorting.FieldFacet(name, allow_overlap=True, maptype=sorting.Count)
+    def _facet(self, name):
+        return self.facet_class(name, allow_overlap=True, maptype=sorting.Count)
 
     def query(self, q, filters=None, sort="relevance", page=1, per_page=10, snippets=True):
         """Same semantics as the app's service: values within a facet OR, facets AND;

@@ -48,6 +48,7 @@ BENCH = ROOT / "bench"
 sys.path.insert(0, str(BENCH))
 
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
+CPU_SECONDS = {}  # label -> CPU seconds of that manage.py step (robust to a noisy machine)
 PER_PAGE = 10
 DEEP_PAGE = 20  # results 191-200
 
@@ -114,11 +115,15 @@ def dir_mb(path):
 def run_manage(args, env, label):
     print(f"\n== {label}: manage.py {' '.join(args)}", flush=True)
     t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(MANAGE + args, env=env, cwd=ROOT)
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"{label} failed (exit {proc.returncode})")
-    print(f"== {label}: {seconds:.1f} s", flush=True)
+    print(f"== {label}: {seconds:.1f} s wall, {cpu:.1f} s CPU", flush=True)
+    CPU_SECONDS[label] = cpu
     return seconds
 
 
@@ -146,7 +151,8 @@ def prepare(args, data_dir, env, report):
         state = json.loads(state_file.read_text())
         if state.get("docs") == args.docs and state.get("indexed"):
             print(f"reusing {data_dir} (corpus, import and index of {args.docs} docs)")
-            report.update(state.get("report", {}))
+            keep = ("generate_", "corpus_", "gazetteer", "import_", "index_")
+            report.update({k: v for k, v in state.get("report", {}).items() if k.startswith(keep)})
             report["reused"] = True
             return
     corpus = data_dir / "corpus"
@@ -170,6 +176,8 @@ def prepare(args, data_dir, env, report):
     seconds = run_manage(["import_sources", str(corpus)], env, "import")
     report["import_s"] = round(seconds, 1)
     report["import_docs_per_s"] = round(args.docs / seconds, 1)
+    report["import_cpu_s"] = round(CPU_SECONDS["import"], 1)
+    report["import_docs_per_cpu_s"] = round(args.docs / CPU_SECONDS["import"], 1)
 
     if args.index_cmd == "rebuild_index":
         index_args = ["rebuild_index", "--noinput"]
@@ -181,6 +189,9 @@ def prepare(args, data_dir, env, report):
     report["index_cmd"] = " ".join(index_args)
     report["index_s"] = round(seconds, 1)
     report["index_docs_per_s"] = round(args.docs / seconds, 1)
+    cpu = CPU_SECONDS[next(k for k in CPU_SECONDS if k.startswith("index"))]
+    report["index_cpu_s"] = round(cpu, 1)
+    report["index_docs_per_cpu_s"] = round(args.docs / cpu, 1)
     state_file.write_text(json.dumps({"docs": args.docs, "indexed": True, "report": dict(report)}))
 
 
@@ -240,6 +251,7 @@ def main(argv=None):
             (data_dir / "fts5.sqlite3").stat().st_size / 1e6, 1)
     finally:
         report["total_s"] = round(time.perf_counter() - started, 1)
+        report["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
         if temporary and not args.keep:
             shutil.rmtree(data_dir, ignore_errors=True)
     if report.get("search_p50_ms") and report.get("raw_whoosh_p50_ms"):
@@ -265,9 +277,18 @@ TABLE = [
     ("page_p95_ms", "/search/ page p95", "ms"),
     ("raw_whoosh_p50_ms", "raw Whoosh p50", "ms"),
     ("raw_whoosh_p95_ms", "raw Whoosh p95", "ms"),
+    ("raw_whoosh_cached_p50_ms", "raw Whoosh, facet lists cached p50", "ms"),
+    ("raw_whoosh_cached_p95_ms", "raw Whoosh, facet lists cached p95", "ms"),
     ("fts5_p50_ms", "SQLite FTS5 p50", "ms"),
     ("fts5_p95_ms", "SQLite FTS5 p95", "ms"),
     ("search_vs_raw_whoosh_p50", "service p50 / raw Whoosh p50", "x"),
+    ("search_cpu_p50_ms", "search service CPU p50", "ms"),
+    ("page_cpu_p50_ms", "/search/ page CPU p50", "ms"),
+    ("raw_whoosh_cpu_p50_ms", "raw Whoosh CPU p50", "ms"),
+    ("raw_whoosh_cached_cpu_p50_ms", "raw Whoosh cached facets CPU p50", "ms"),
+    ("fts5_cpu_p50_ms", "SQLite FTS5 CPU p50", "ms"),
+    ("import_docs_per_cpu_s", "import per CPU-second", "docs"),
+    ("index_docs_per_cpu_s", "index build per CPU-second", "docs"),
     ("update_visible_ms", "admin save -> searchable", "ms"),
     ("worker_rss_mb", "worker peak RSS", "MB"),
     ("index_mb", "Whoosh index", "MB"),
@@ -280,7 +301,8 @@ def print_table(r):
     print("\n" + "=" * 60)
     print(f"The Archive benchmark  {r['date']}  commit {r.get('git_commit')}")
     m = r["machine"]
-    print(f"{m['nproc']} CPUs ({m['cpu']}), {m['memory']}, load at start {m['loadavg_at_start']}")
+    print(f"{m['nproc']} CPUs ({m['cpu']}), {m['memory']}, load avg at start {m['loadavg_at_start']}, "
+          f"at end {m.get('loadavg_at_end')}")
     print("-" * 60)
     for key, label, unit in TABLE:
         value = r.get(key)
@@ -403,20 +425,25 @@ def worker(args):
     out["queries"] = len(mix)
 
     # ---- service
+    cpu_times = []
+
     def run_service(label, n_rounds, timed=True):
         times = {i: [] for i in range(len(mix))}
         results = {}
         for _ in range(n_rounds):
             for i, item in enumerate(tqdm(mix, desc=label, unit="q", file=sys.stderr, leave=False)):
                 q = service_query(item)
-                t0 = time.perf_counter()
+                c0, t0 = time.process_time(), time.perf_counter()
                 res = svc.search(q, per_page=PER_PAGE)
                 times[i].append((time.perf_counter() - t0) * 1000)
+                cpu_times.append((time.process_time() - c0) * 1000)
                 results[i] = res
         return times, results
 
     run_service("service warm-up", 1)
+    cpu_times.clear()
     svc_times, svc_results = run_service("service", rounds)
+    out["search_cpu_p50_ms"], out["search_cpu_p95_ms"] = pct(cpu_times, 50), pct(cpu_times, 95)
     flat = [t for ts in svc_times.values() for t in ts]
     out["search_p50_ms"], out["search_p95_ms"] = pct(flat, 50), pct(flat, 95)
     print(f"service: p50 {out['search_p50_ms']} ms, p95 {out['search_p95_ms']} ms", file=sys.stderr)
@@ -432,15 +459,17 @@ def worker(args):
 
     for item in mix[:10]:
         client.get("/search/", params(item))
-    page_times, bad_status = [], {}
+    page_times, page_cpu, bad_status = [], [], {}
     for _ in range(rounds):
         for item in tqdm(mix, desc="page", unit="q", file=sys.stderr, leave=False):
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             resp = client.get("/search/", params(item))
             page_times.append((time.perf_counter() - t0) * 1000)
+            page_cpu.append((time.process_time() - c0) * 1000)
             if resp.status_code != 200:
                 bad_status[item["label"]] = resp.status_code
     out["page_p50_ms"], out["page_p95_ms"] = pct(page_times, 50), pct(page_times, 95)
+    out["page_cpu_p50_ms"], out["page_cpu_p95_ms"] = pct(page_cpu, 50), pct(page_cpu, 95)
     if bad_status:
         out["page_bad_status"] = bad_status
     out["worker_rss_mb"] = vm_hwm_mb()  # peak after the service + page mix
@@ -470,16 +499,38 @@ def worker(args):
     raw = raw_whoosh.RawWhoosh(index_path, text_lookup=text_lookup)
     out["raw_whoosh_open_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     raw_times = {i: [] for i in range(len(mix))}
+    raw_cpu = []
     raw_results = {}
     for r in range(rounds + 1):  # first round is the warm-up
         for i, item in enumerate(tqdm(mix, desc="raw whoosh", unit="q", file=sys.stderr, leave=False)):
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             res = raw.query(item["q"], item["filters"], item["sort"], item["page"], PER_PAGE)
             if r:
                 raw_times[i].append((time.perf_counter() - t0) * 1000)
+                raw_cpu.append((time.process_time() - c0) * 1000)
             raw_results[i] = res
     flat = [t for ts in raw_times.values() for t in ts]
     out["raw_whoosh_p50_ms"], out["raw_whoosh_p95_ms"] = pct(flat, 50), pct(flat, 95)
+    out["raw_whoosh_cpu_p50_ms"], out["raw_whoosh_cpu_p95_ms"] = pct(raw_cpu, 50), pct(raw_cpu, 95)
+    raw.close()
+
+    # ---- experiment: the same, with facet value lists cached per segment (see
+    # raw_whoosh._CachedOverlapping): what the backend would gain from such a cache.
+    raw = raw_whoosh.RawWhoosh(index_path, text_lookup=text_lookup, cached_facets=True)
+    cached_times, cached_cpu, cached_diff = [], [], 0
+    for r in range(rounds + 1):
+        for i, item in enumerate(tqdm(mix, desc="raw whoosh, cached facets", unit="q", file=sys.stderr, leave=False)):
+            c0, t0 = time.process_time(), time.perf_counter()
+            res = raw.query(item["q"], item["filters"], item["sort"], item["page"], PER_PAGE)
+            if r:
+                cached_times.append((time.perf_counter() - t0) * 1000)
+                cached_cpu.append((time.process_time() - c0) * 1000)
+            elif res.total != raw_results[i].total or res.facets != raw_results[i].facets:
+                cached_diff += 1
+    raw.close()
+    out["raw_whoosh_cached_p50_ms"], out["raw_whoosh_cached_p95_ms"] = pct(cached_times, 50), pct(cached_times, 95)
+    out["raw_whoosh_cached_cpu_p50_ms"], out["raw_whoosh_cached_cpu_p95_ms"] = pct(cached_cpu, 50), pct(cached_cpu, 95)
+    out["raw_whoosh_cached_differs"] = cached_diff
 
     # ---- FTS5 on the same Sources
     fts_path = data_dir / "fts5.sqlite3"
@@ -490,16 +541,19 @@ def worker(args):
         out["fts5_build_docs_per_s"] = round(n / secs, 1) if secs else None
     fts = fts5.Fts5(str(fts_path))
     fts_times = {i: [] for i in range(len(mix))}
+    fts_cpu = []
     fts_results = {}
     for r in range(rounds + 1):
         for i, item in enumerate(tqdm(mix, desc="fts5", unit="q", file=sys.stderr, leave=False)):
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             res = fts.query(item["q"], item["filters"], item["sort"], item["page"], PER_PAGE)
             if r:
                 fts_times[i].append((time.perf_counter() - t0) * 1000)
+                fts_cpu.append((time.process_time() - c0) * 1000)
             fts_results[i] = res
     flat = [t for ts in fts_times.values() for t in ts]
     out["fts5_p50_ms"], out["fts5_p95_ms"] = pct(flat, 50), pct(flat, 95)
+    out["fts5_cpu_p50_ms"], out["fts5_cpu_p95_ms"] = pct(fts_cpu, 50), pct(fts_cpu, 95)
 
     # ---- correctness: service vs raw Whoosh (totals and facet counts)
     mismatches, fts_total_diff = [], []

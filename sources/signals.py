@@ -101,10 +101,10 @@ def get_identifier_for(model, pk):
 class _Batch:
     """The pks touched in one transaction, indexed by one on_commit callback."""
 
-    def __init__(self, savepoint_ids):
-        self.savepoint_ids = savepoint_ids
+    def __init__(self):
         self.pks = set()
         self.done = False
+        self.callback = self.flush  # the one object registered with on_commit
 
     def flush(self):
         self.done = True
@@ -122,22 +122,22 @@ def _schedule(pks, using=None):
         stack[-1].update(pks)
         return
     connection = transaction.get_connection(using)
-    sids = tuple(sid for sid in connection.savepoint_ids if sid is not None)
     batch = getattr(_state, "batch", None)
+    # The current batch takes more pks only while its on_commit callback is still
+    # pending in this transaction (a rollback discards it, and then the batch too).
     alive = (
         batch is not None
         and not batch.done
         and connection.in_atomic_block
-        and set(batch.savepoint_ids) <= set(sids)
+        and any(entry[1] is batch.callback for entry in connection.run_on_commit)
     )
     if alive:
         batch.pks.update(pks)
         return
-    batch = _Batch(sids)
+    batch = _Batch()
     batch.pks.update(pks)
-    if connection.in_atomic_block:
-        _state.batch = batch
-    transaction.on_commit(batch.flush, using=using)
+    _state.batch = batch if connection.in_atomic_block else None
+    transaction.on_commit(batch.callback, using=using)
 
 
 def touch(*pks):

@@ -21,8 +21,11 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from . import highlight
 from . import search as search_service
 from .citation import citation_for
 from .models import Country, Organisation, SlugRedirect, Source
@@ -41,10 +44,6 @@ def _parse(request):
         return search_service.SearchQuery.from_params(request.GET), None
     except search_service.InvalidSearch as exc:
         return None, str(exc)
-
-
-def _page_out_of_range(results):
-    return results.pages and results.query.page > results.pages
 
 
 # --- HTML pages ---------------------------------------------------------------------------
@@ -76,9 +75,8 @@ def search_page(request):
     if error:
         context = {"error": error, "raw_q": request.GET.get("q", ""), "facet_labels": FACET_LABELS}
         return render(request, "sources/search.html", context, status=400)
+    # A page past the end is clamped to the last page by the service (results.page).
     results = search_service.search(query)
-    if _page_out_of_range(results):
-        raise Http404("There is no such page of results.")
     context = {"query": query, "results": results, "facet_labels": FACET_LABELS}
     return render(request, "sources/search.html", context)
 
@@ -120,15 +118,26 @@ def source_detail(request, slug):
 
 
 def _highlight(paragraphs, q):
-    """Paragraphs as safe HTML with the query's terms marked, via the search engineer's
-    highlighter; plain (auto-escaped) paragraphs when there is no query or no highlighter."""
+    """Paragraphs as safe HTML with every match of the query's terms marked.
+
+    The terms come from the search service's own parser (stems, phrases, prefixes, as the
+    index matches them) and the matching from sources.highlight; only <mark> is markup,
+    everything else is escaped here, once."""
     if not q.strip():
         return paragraphs
-    try:
-        from .highlight import highlight_paragraphs
-    except ImportError:
+    terms = search_service.parse_query(q).highlight
+    if not terms:
         return paragraphs
-    return highlight_paragraphs(paragraphs, q)
+    marked = []
+    for text in paragraphs:
+        out, pos = [], 0
+        for start, end in highlight.find_matches(text, terms):
+            out.append(escape(text[pos:start]))
+            out.append(format_html("<mark>{}</mark>", text[start:end]))
+            pos = end
+        out.append(escape(text[pos:]))
+        marked.append(mark_safe("".join(str(part) for part in out)))
+    return marked
 
 
 # --- Machine-readable: JSON, CSV, Atom, OpenSearch ----------------------------------------
@@ -161,8 +170,6 @@ def api_search(request):
     if error:
         return JsonResponse({"error": error}, status=400)
     results = search_service.search(query)
-    if _page_out_of_range(results):
-        return JsonResponse({"error": "There is no such page of results."}, status=404)
     data = {
         "query": query.q,
         "total": results.total,

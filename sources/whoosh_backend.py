@@ -499,7 +499,13 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
         searcher = self.searcher()
         if not searcher.doc_count() or not text:
             return empty
-        terms = searcher.key_terms_from_text(self.content_field_name, text, numterms=12)
+        field = self.content_field_name
+        # Key terms that other documents share (a term only this one has finds nothing).
+        terms = [
+            (t, w)
+            for t, w in searcher.key_terms_from_text(field, text, numterms=60)
+            if searcher.doc_frequency(field, t) > 1
+        ][:15]
         if not terms:
             return empty
         q = wq.Or([wq.Term(self.content_field_name, t, boost=w) for t, w in terms])

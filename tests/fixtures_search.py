@@ -200,7 +200,7 @@ TRICKY = {
         text=f"A {UNIQUE_UNPUBLISHED_WORD} draft about Hizb ut-Tahrir in Syria, never published.",
         countries=["Syria", "Narnia"],
         organisations=["Hizb ut-Tahrir", "Unpublished Only Org"],
-        years=[1999],
+        years=[1777],
         is_published=False,
     ),
 }
@@ -281,8 +281,8 @@ class _Null:
         pass
 
 
-def build_world():
-    """Seeds + hand-made Sources in the database, then a full reindex. Idempotent."""
+def _create_world():
+    """Seeds (through the importer) + hand-made Sources, in the current transaction."""
     from sources.models import Source
     from sources.signals import deferred_indexing
 
@@ -292,18 +292,59 @@ def build_world():
         for key in TRICKY:
             if not Source.objects.filter(slug=f"tricky-{key}").exists():
                 make_source(key)
-    rebuild_index()
 
 
-def _world_ok():
+_WORLD_MODELS = (
+    "sources.Country",
+    "sources.Organisation",
+    "sources.Source",
+    "sources.CountryMention",
+    "sources.OrganisationMention",
+    "sources.MentionedYear",
+    "sources.SlugRedirect",
+)
+_world = {"dump": None, "signature": None}
+
+
+def _signature():
+    from sources.models import Source
+
+    return tuple(Source.objects.published().order_by("pk").values_list("pk", "slug"))
+
+
+def build_world():
+    """The world in the database (rolled back with the test) and in the index.
+
+    The first call imports the seeds and keeps a dump; later calls load the dump (same
+    pks, raw saves: no signals), and the index is rebuilt only when the published
+    Sources differ from what it holds. Nothing stays in the database between tests, so
+    tests that expect an empty database are not disturbed.
+    """
+    from django.apps import apps
+    from django.core import serializers
+
+    if _world["dump"] is None:
+        _create_world()
+        objects = []
+        for label in _WORLD_MODELS:
+            objects.extend(apps.get_model(label).objects.order_by("pk"))
+        _world["dump"] = serializers.serialize("json", objects)
+    else:
+        for obj in serializers.deserialize("json", _world["dump"]):
+            obj.save()
+    signature = _signature()
+    if signature != _world["signature"] or not _index_matches(signature):
+        rebuild_index()
+        _world["signature"] = signature
+
+
+def _index_matches(signature):
     from haystack.query import SearchQuerySet
 
     from sources.models import Source
 
-    if Source.objects.filter(slug__startswith="tricky-").count() != len(TRICKY):
-        return False
     # Another test may have cleared or changed the shared index.
-    return SearchQuerySet().models(Source).count() == Source.objects.published().count()
+    return SearchQuerySet().models(Source).count() == len(signature)
 
 
 @pytest.fixture(scope="session")
@@ -313,27 +354,19 @@ def search_index_dir():
     return path
 
 
-@pytest.fixture(scope="session")
-def _seeded_session(django_db_setup, django_db_blocker, search_index_dir):
-    with django_db_blocker.unblock():
-        build_world()
-    return True
-
-
 @pytest.fixture
-def seeded(_seeded_session, search_index_dir, db):
-    """Every published Source, all in the index."""
+def seeded(search_index_dir, db):
+    """Every published Source (seeds + hand-made), all in the index."""
     from sources.models import Source
 
     use_index(search_index_dir)
-    if not _world_ok():  # a transactional test flushed the database, or the index changed
-        build_world()
+    build_world()
     return list(Source.objects.published().order_by("pk"))
 
 
 @pytest.fixture
 def seeded_live(search_index_dir, transactional_db):
-    """``seeded`` for transactional tests (live server): made inside the test."""
+    """``seeded`` for transactional tests (live server): committed, flushed afterwards."""
     from sources.models import Source
 
     use_index(search_index_dir)

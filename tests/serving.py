@@ -104,11 +104,13 @@ def child_env(**extra):
     env.pop("ARCHIVE_DEBUG", None)
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "tests.settings"),
             "ARCHIVE_DATA_DIR": str(settings.DATA_DIR),
             "ARCHIVE_WHOOSH_PATH": settings.HAYSTACK_CONNECTIONS["default"]["PATH"],
             "DATABASE_URL": database_url(),
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": os.pathsep.join(
+                p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
+            ),
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -205,7 +207,9 @@ def gunicorn(env=None, workers=2, stdout_path=None):
 
 def signals_off():
     """Context manager: changes made inside it do not reach the index."""
-    from haystack import signal_processor
+    from django.apps import apps
+
+    signal_processor = apps.get_app_config("haystack").signal_processor
 
     @contextmanager
     def _off():

@@ -93,6 +93,7 @@ class Readers:
         self.errors = []
         self.totals = {q: [] for q in self.QUERIES}
         self.lock = threading.Lock()
+        self.count = 0
         self.threads = [threading.Thread(target=self.run, args=(i,)) for i in range(threads)]
 
     def run(self, n):
@@ -101,6 +102,8 @@ class Readers:
             while not self.stop.is_set():
                 for q in self.QUERIES:
                     seen[q].append(search_total(q))
+                    with self.lock:
+                        self.count += 1
         except Exception as exc:  # noqa: BLE001 - any error is the finding
             self.errors.append(repr(exc))
         finally:
@@ -120,7 +123,16 @@ class Readers:
             thread.join(timeout=300)
 
     def reads(self):
-        return sum(len(run) for runs in self.totals.values() for run in runs)
+        with self.lock:
+            return self.count
+
+    def wait_for_reads(self, more):
+        """Let the readers go on for `more` further searches (or until one failed)."""
+        target = self.reads() + more
+        while self.reads() < target and not self.errors and any(
+            t.is_alive() for t in self.threads
+        ):
+            time.sleep(0.05)
 
 
 def monotone(run):
@@ -144,8 +156,7 @@ def test_search_during_import_never_fails_and_counts_only_grow(corpus_dir):
     with Readers() as readers:
         manage("import_sources", str(ROOT / "seeds"), str(corpus_dir / "gen"))
         # Keep reading a little after the import finished.
-        while readers.reads() < 50:
-            time.sleep(0.05)
+        readers.wait_for_reads(40)
     assert readers.errors == []
     for q, runs in readers.totals.items():
         for run in runs:
@@ -168,8 +179,7 @@ def test_search_during_rebuild_index_sees_consistent_counts(imported):
     before = {q: search_total(q) for q in Readers.QUERIES}
     with Readers() as readers:
         manage("rebuild_index", "--noinput")
-        while readers.reads() < 50:
-            time.sleep(0.05)
+        readers.wait_for_reads(40)
     assert readers.errors == []
     for q, runs in readers.totals.items():
         for run in runs:
@@ -188,8 +198,7 @@ def test_search_during_reconcile_repair_counts_only_grow(imported):
     with Readers() as readers:
         proc = manage("reconcile_index", "--repair", "--batch-size", "7")
         assert "Consistent" in proc.stdout
-        while readers.reads() < 50:
-            time.sleep(0.05)
+        readers.wait_for_reads(40)
     assert readers.errors == []
     for q, runs in readers.totals.items():
         for run in runs:

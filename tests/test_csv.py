@@ -7,7 +7,6 @@ import pytest
 
 from sources.models import Source
 from sources.views import csv_safe
-from tests.fixtures_search import seeded  # noqa: F401  (pytest fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -22,6 +22,7 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     derandomize=True,
+    database=None,
 )
 
 # Query syntax, field names and the awkward characters of Whoosh's parser and of URLs.

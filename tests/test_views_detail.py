@@ -8,7 +8,6 @@ from django.template.loader import render_to_string
 
 from sources.models import SlugRedirect, Source
 from sources.templatetags.archive_tags import date_with_precision
-from tests.fixtures_search import seeded  # noqa: F401  (pytest fixture)
 from tests.test_views_search import assert_csp_clean, parse
 
 pytestmark = pytest.mark.django_db

@@ -37,7 +37,7 @@ def clean(text: str) -> Cleaned:
     is_wiki = _looks_like_wiki(lines)
     paragraphs = [_Paragraph(line) for line in lines if line]
 
-    references = _take_references(paragraphs)
+    references = _take_references(paragraphs, is_wiki=is_wiki)
     for index, paragraph in enumerate(paragraphs):
         if paragraph.rule is None:
             paragraph.rule = classify_line(paragraph.bare, is_wiki=is_wiki, position=index)
@@ -71,6 +71,7 @@ class _Paragraph:
 
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 SPACE_RUN = re.compile(r"[^\S\n]+")  # any whitespace except newline, including NBSP
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # tabs etc. are spaces
 
 
 def _normalise_lines(text: str) -> list[str]:
@@ -80,10 +81,9 @@ def _normalise_lines(text: str) -> list[str]:
     text = ZERO_WIDTH.sub("", text)
     lines = []
     for line in text.split("\n"):
-        line = SPACE_RUN.sub(" ", line).strip()
-        # Other control characters never belong in article text.
-        line = "".join(ch for ch in line if unicodedata.category(ch) != "Cc")
-        lines.append(line)
+        # Control characters never belong in article text.
+        line = CONTROL_CHARACTERS.sub("", line)
+        lines.append(SPACE_RUN.sub(" ", line).strip())
     return lines
 
 
@@ -120,7 +120,8 @@ SPAM_WORDS = {
     "jackpot", "roulette", "rulet", "iddaa", "kumar", "bonus", "bonusu", "freespin",
     "viagra", "cialis", "levitra", "pharmacy", "pills", "porn", "xxx", "escort", "escorts",
     "bozdurma", "paysafe", "astropay", "papara", "payday", "loans", "replica", "cheap",
-    "backlinks", "seo", "deneme", "giris", "giriş", "hack", "cheats",
+    "backlinks", "seo", "deneme", "giris", "giriş", "hack", "cheats", "tramadol", "xanax",
+    "valium", "phentermine", "kamagra", "oxycodone",
 }
 
 NAVIGATION_PHRASES = {
@@ -142,6 +143,7 @@ NAVIGATION_PHRASES = {
     "support us", "facebook", "twitter", "instagram", "linkedin", "youtube", "whatsapp",
     "telegram", "reddit", "pinterest", "click to enlarge", "photo gallery", "watch video",
     "editor's picks", "latest news", "breaking news", "world", "opinion", "multimedia",
+    "like this", "loading", "news", "politics", "business", "sport", "sports", "culture",
 }
 NAVIGATION_PATTERNS = [
     re.compile(r"^click here\b", re.I),
@@ -153,6 +155,10 @@ NAVIGATION_PATTERNS = [
     re.compile(r"^(tags?|categories|topics)\s*:", re.I),
     re.compile(r"^\d+ comments?$", re.I),
     re.compile(r"^(print|email|e-mail) this (article|story|page)\b", re.I),
+    re.compile(r"^follow @?[\w.]+ on (twitter|facebook|instagram|telegram|x)\b", re.I),
+    re.compile(r"^click to (share|print|email|enlarge|open)\b", re.I),
+    re.compile(r"^print friendly\b", re.I),
+    re.compile(r"\b(please )?enable javascript\b|\bjavascript (is )?(disabled|required)\b", re.I),
 ]
 MENU_SEPARATORS = re.compile(r"\s*(?:\||•|·|»|›|/)\s*")
 
@@ -194,6 +200,9 @@ LINE_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("page-number", re.compile(r"^(page\s*)?\d{1,3}$", re.I)),
     ("continuation", re.compile(
         r"^[(\[-]*\s*(to be continued|continued on page \d+|continued|ends?|the end)\s*[)\]-]*\.?$", re.I)),
+    ("comment-form", re.compile(
+        r"^your email address will not be published|^required fields are marked|^cancel reply$"
+        r"|^notify me of (new|follow-up) (comments|posts)|^comments are closed|^post comment$", re.I)),
     ("disclaimer", re.compile(
         r"^the views expressed (in this (article|piece|column)|here(in)?) are\b", re.I)),
     ("bare-url", re.compile(r"^(https?://|www\.)\S+$", re.I)),
@@ -220,10 +229,10 @@ def classify_line(line: str, *, is_wiki: bool = False, position: int = 0) -> str
     for rule, pattern in LINE_PATTERNS:
         if pattern.search(line):
             return rule
-    if is_account_prompt(line):
-        return "account"
     if is_navigation(line):
         return "navigation"
+    if is_account_prompt(line):
+        return "account"
     if not re.search(r"[^\W_]", line):
         return "symbols"
     if _is_short_copyright(line):
@@ -266,9 +275,12 @@ def is_navigation(line: str) -> bool:
     normalised = _normalise_menu_text(line)
     if normalised in NAVIGATION_PHRASES:
         return True
+    # A menu bar: several short items, at least half of them known menu items.
     parts = [_normalise_menu_text(part) for part in MENU_SEPARATORS.split(line)]
     parts = [part for part in parts if part]
-    return len(parts) >= 2 and all(part in NAVIGATION_PHRASES for part in parts)
+    known = sum(1 for part in parts if part in NAVIGATION_PHRASES)
+    all_short = all(len(part.split()) <= 3 for part in parts)
+    return len(parts) >= 2 and all_short and known * 2 >= len(parts)
 
 
 def is_account_prompt(line: str) -> bool:
@@ -298,8 +310,9 @@ TRAILING_SECTIONS = re.compile(
 )
 
 
-def _take_references(paragraphs: list[_Paragraph]) -> list[str]:
-    """Move a "References" section out of the body; its entries are kept as references."""
+def _take_references(paragraphs: list[_Paragraph], *, is_wiki: bool) -> list[str]:
+    """Move a "References" section out of the body; its entries are kept as references.
+    The section ends at the next heading or at page furniture ("Retrieved from ...")."""
     references: list[str] = []
     in_section = False
     for paragraph in paragraphs:
@@ -307,7 +320,11 @@ def _take_references(paragraphs: list[_Paragraph]) -> list[str]:
             in_section = True
             paragraph.rule = "references"
             continue
-        if in_section and (paragraph.is_heading or TRAILING_SECTIONS.match(paragraph.bare)):
+        if in_section and (
+            paragraph.is_heading
+            or TRAILING_SECTIONS.match(paragraph.bare)
+            or classify_line(paragraph.bare, is_wiki=is_wiki, position=99) is not None
+        ):
             in_section = False
         if in_section:
             paragraph.rule = "references"
@@ -412,23 +429,55 @@ def _drop_pull_quotes(paragraphs: list[_Paragraph]) -> None:
     header_zone = _header_zone_size(live)
     word_lists = [_words(p.text) for p in live]
     bigram_sets = [_bigrams(words) for words in word_lists]
+    postings: dict[tuple[str, str], list[int]] = {}
+    for index, bigrams in enumerate(bigram_sets):
+        for bigram in bigrams:
+            postings.setdefault(bigram, []).append(index)
     for index, paragraph in enumerate(live):
         words = word_lists[index]
-        if index < header_zone or not PULL_QUOTE_MIN_WORDS <= len(words) <= PULL_QUOTE_MAX_WORDS:
+        if not PULL_QUOTE_MIN_WORDS <= len(words) <= PULL_QUOTE_MAX_WORDS:
             continue
-        mine = bigram_sets[index]
-        for other_index, other in enumerate(live):
-            if other_index == index or other.rule is not None or len(word_lists[other_index]) <= len(words):
-                continue
-            if len(mine & bigram_sets[other_index]) >= 0.75 * len(mine):
-                paragraph.rule = _repeat_rule(paragraph.text)
-                break
+        if index < header_zone and not CAPTION_CUES.search(paragraph.text):
+            continue
+        source = _longer_paragraph_containing(index, word_lists, bigram_sets, postings)
+        if source is not None and live[source].rule is None:
+            paragraph.rule = _repeat_rule(paragraph.text)
+
+
+COMMON_BIGRAM_POSTINGS = 200
+
+
+def _longer_paragraph_containing(index, word_lists, bigram_sets, postings) -> int | None:
+    """A longer paragraph sharing at least 75% of this paragraph's word pairs, if any.
+
+    Candidates are counted through an index of word pairs so that long pages stay
+    fast; pairs too common to index ("of the") are left out of the count and the
+    threshold is lowered by as many, then survivors are checked exactly."""
+    mine = bigram_sets[index]
+    needed = 0.75 * len(mine)
+    shared: dict[int, int] = {}
+    skipped = 0
+    for bigram in mine:
+        posting = postings[bigram]
+        if len(posting) > COMMON_BIGRAM_POSTINGS:
+            skipped += 1
+            continue
+        for other in posting:
+            if other != index and len(word_lists[other]) > len(word_lists[index]):
+                shared[other] = shared.get(other, 0) + 1
+    for other, count in sorted(shared.items(), key=lambda item: -item[1]):
+        if count + skipped < needed:
+            break
+        if len(mine & bigram_sets[other]) >= needed:
+            return other
+    return None
 
 
 def _header_zone_size(live: list[_Paragraph]) -> int:
     """Paragraphs before the first real body paragraph (headline, dek, byline) are never
-    treated as pull quotes, even when the body repeats the headline's words."""
+    treated as pull quotes, even when the body repeats the headline's words. The body
+    starts at the first sentence-sized paragraph that ends like a sentence."""
     for index, paragraph in enumerate(live):
-        if len(paragraph.text.split()) >= 25:
+        if len(paragraph.text.split()) >= 12 and re.search(r"[.!?][”\"’)]?$", paragraph.text):
             return index
     return len(live)

@@ -199,7 +199,9 @@ def _build_index(gazetteer: Gazetteer) -> dict[str, list[_Alias]]:
         if not surface or not TOKEN.search(surface):
             return
         case_sensitive = is_acronym(surface)
-        key = (surface if case_sensitive else surface.casefold(), case_sensitive)
+        # Aliases differing only in capitals are kept apart: "Islamic state" allows a
+        # lower-case "state" where "Islamic State" does not.
+        key = (surface, case_sensitive)
         if key in seen:
             return  # the first owner of an alias keeps it
         seen.add(key)

@@ -2,6 +2,13 @@
 
 The Django side builds a `Gazetteer` from the curated tables; `load_default_gazetteer()`
 builds one from sources/data/*.json plus pycountry, for tests and first imports.
+
+Granularity of state bodies in organisations.json: courts and ministries are
+named with their country ("Supreme Court of Tajikistan", "Ministry of the
+Interior of Kyrgyzstan") and matched only where the text names the country
+("Kyrgyz Ministry of the Interior", "Tajikistan's Interior Ministry"). A bare
+"Supreme Court" or "Interior Ministry" is not matched: which country's court
+is meant depends on context the matcher does not read.
 """
 
 from __future__ import annotations

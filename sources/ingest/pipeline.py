@@ -60,6 +60,8 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int) -> Articl
     if not cleaned.text:
         return None  # nothing but debris
     meta = extract(cleaned.text, removed=cleaned.removed)
+    if not (meta.title or meta.body):
+        return None  # only a date or a signature: nothing to read
     # Entities are counted in the headline and the body; a fallback title is the body's
     # own first sentence and would be counted twice.
     searched = meta.body if meta.title_from_body else f"{meta.title}\n\n{meta.body}"

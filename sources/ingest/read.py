@@ -93,7 +93,9 @@ def _refuse_binary(data: bytes) -> None:
     for magic, kind in MAGIC_NUMBERS:
         if data.startswith(magic):
             raise ReadError(f"binary file ({kind})")
-    if b"\x00" in data and not _unicode_bom_encoding(data):
+    if _unicode_bom_encoding(data):
+        return  # UTF-16/32 text is full of NUL bytes by design
+    if b"\x00" in data:
         raise ReadError("binary file (contains NUL bytes)")
     if _control_byte_share(data[:4096]) > 0.05:
         raise ReadError("binary file (too many control characters)")
@@ -138,7 +140,17 @@ def _decode_legacy(data: bytes) -> str:
     "très" into "trčs"). Our sources are mostly English, where legacy files are
     overwhelmingly Windows-1252, so that is the tie-breaker.
     """
-    best = from_bytes(data).best()
+    # Without a BOM and without NUL bytes the file cannot be UTF-16/32, whatever
+    # the detector thinks of a short byte string.
+    candidates = [m for m in from_bytes(data) if not m.encoding.startswith(("utf_16", "utf_32"))]
+    best = candidates[0] if candidates else None
+    if best is not None:
+        # Several code pages often decode a mostly-English file equally cleanly (mac_latin2
+        # turns "café" into "cafť"); among the least chaotic, Windows-1252 wins.
+        least_chaos = min(m.chaos for m in candidates)
+        for match in candidates:
+            if match.chaos <= least_chaos and "cp1252" in match.could_be_from_charset:
+                return data.decode("cp1252")
     if best is not None and best.coherence >= 0.2:
         return str(best)
     if _mostly_ascii(data):
@@ -153,7 +165,7 @@ def _decode_legacy(data: bytes) -> str:
 
 def _mostly_ascii(data: bytes) -> bool:
     high = sum(1 for byte in data if byte >= 0x80)
-    return high <= len(data) * 0.2
+    return high <= len(data) * 0.3
 
 
 def _looks_like_html(data: bytes, filename: str | None) -> bool:

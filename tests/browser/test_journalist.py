@@ -9,7 +9,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.fixtures_search import seeded_live  # noqa: F401  (pytest fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -110,6 +109,7 @@ def test_journalist_searches_filters_reads_and_cites(browser_page, live_server, 
     page.wait_for_url(re.compile(r"/sources/[^/]+/\?q=terrorism"))
     assert page.locator("h1.article__title").inner_text() == title
     assert page.locator(".article__body mark").first.is_visible()
+    page.screenshot(path=str(artifacts / "article.png"))  # what the reader sees first
 
     # Cite it: the button copies the citation to the clipboard and says so.
     citation = page.locator("#citation-text").inner_text()
@@ -122,7 +122,7 @@ def test_journalist_searches_filters_reads_and_cites(browser_page, live_server, 
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == " ".join(citation.split())
     assert page.locator(".copy-status").inner_text() == "Citation copied to the clipboard."
-    page.screenshot(path=str(artifacts / "article.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "article-citation.png"))
 
     # Follow a country link into a filtered search.
     country_link = page.locator(".aside-block a.tag--country").first

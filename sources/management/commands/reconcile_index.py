@@ -16,6 +16,7 @@ command works the same on Whoosh and on a search server.
 """
 
 import datetime
+import re
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -28,6 +29,7 @@ from sources.models import Source
 DEFAULT_BATCH = 200
 INDEX_PAGE = 1000
 SHOW = 20
+MULTI_SPLIT = re.compile("[,\x1f]")
 
 
 def _scalar(value):
@@ -46,21 +48,23 @@ def _scalar(value):
     return str(value).strip()
 
 
-def normalise(value):
+def normalise(value, multivalued=False):
     """One comparable form for a value as prepared and as read back from any engine.
 
-    Engines give back what they stored in their own way: Whoosh joins multi-valued fields
-    with commas and returns dates as midnight datetimes, others drop time zones. Empty
-    values (None, "", []) are all the same; lists compare as sorted comma-split parts.
+    Engines give back what they stored in their own way: a multi-valued field may come
+    back as a list or as one joined string (Whoosh: commas, or the Archive backend's
+    U+001F), dates as midnight datetimes, times without a zone. Empty values (None, "",
+    []) are all the same; multi-valued fields compare as sorted lists of their parts.
     """
     if value is None:
         return None
-    if isinstance(value, (list, tuple, set, frozenset)):
+    if multivalued or isinstance(value, (list, tuple, set, frozenset)):
+        items = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
         parts = sorted(
             part.strip()
-            for item in value
+            for item in items
             if item is not None
-            for part in _scalar(item).split(",")
+            for part in MULTI_SPLIT.split(_scalar(item))
             if part.strip()
         )
         return parts or None
@@ -104,28 +108,26 @@ class Command(BaseCommand):
             self.index = self.connection.get_unified_index().get_index(Source)
         except NotHandled:
             raise CommandError("Source is not registered with haystack (no SearchIndex).")
-        # Fields stored in the index are compared: (name in the index, multi-valued?)
-        self.compared = sorted(
-            {
-                (field.index_fieldname, is_multivalued(field))
-                for field in self.index.fields.values()
-                if getattr(field, "stored", True)
-            }
-        )
+        # Fields the index declares stored: {name in the index: multi-valued?}. Only those
+        # the engine actually gives back are compared (an engine may keep the body
+        # unstored whatever the field says).
+        self.stored = {
+            field.index_fieldname: is_multivalued(field)
+            for field in self.index.fields.values()
+            if getattr(field, "stored", True)
+        }
+        self.compared = []
 
     def expected_queryset(self):
         """What the index should hold: the index's own queryset, published Sources only."""
         queryset = self.index.index_queryset(using=self.using).filter(is_published=True)
         return queryset
 
-    def fingerprint_prepared(self, prepared):
-        return tuple(normalise(prepared.get(name)) for name, _ in self.compared)
-
-    def fingerprint_result(self, result):
-        return tuple(normalise(getattr(result, name, None)) for name, _ in self.compared)
+    def fingerprint(self, values):
+        return tuple(normalise(values.get(name), multi) for name, multi in self.compared)
 
     def index_documents(self):
-        """{pk string: fingerprint} for every Source document in the index."""
+        """{pk string: stored values} for every Source document in the index."""
         sqs = SearchQuerySet(using=self.using).models(Source).all().order_by("django_id")
         total = sqs.count()
         documents = {}
@@ -137,31 +139,43 @@ class Command(BaseCommand):
             for result in page:
                 if result is None:
                     continue
-                documents[str(result.pk)] = self.fingerprint_result(result)
+                fields = result.get_additional_fields()
+                documents[str(result.pk)] = {k: v for k, v in fields.items() if k in self.stored}
             start += INDEX_PAGE
         return documents
 
-    def database_documents(self):
-        """{pk string: fingerprint} for every Source that should be in the index."""
-        documents = {}
-        queryset = self.expected_queryset().order_by("pk")
-        for obj in queryset.iterator(chunk_size=500):
-            documents[str(obj.pk)] = self.fingerprint_prepared(self.index.full_prepare(obj))
-        return documents
+    def database_pks(self):
+        return [str(pk) for pk in self.expected_queryset().order_by("pk").values_list("pk", flat=True)]
+
+    def prepared(self, pks):
+        """{pk string: prepared document} for these Sources, read in chunks."""
+        queryset = self.expected_queryset()
+        for start in range(0, len(pks), 500):
+            chunk = [int(pk) for pk in pks[start : start + 500]]
+            for obj in queryset.filter(pk__in=chunk):
+                yield str(obj.pk), self.index.full_prepare(obj)
 
     def compare(self):
         in_index = self.index_documents()
-        in_db = self.database_documents()
-        missing = sorted((pk for pk in in_db if pk not in in_index), key=int)
-        extra = sorted((pk for pk in in_index if pk not in in_db), key=_sort_key)
-        stale = sorted(
-            (pk for pk in in_db if pk in in_index and in_index[pk] != in_db[pk]), key=int
-        )
+        returned = set()
+        for values in in_index.values():
+            returned.update(values)
+        self.compared = sorted((name, self.stored[name]) for name in returned)
+        in_db = self.database_pks()
+        db_set = set(in_db)
+        missing = [pk for pk in in_db if pk not in in_index]
+        extra = sorted((pk for pk in in_index if pk not in db_set), key=_sort_key)
+        both = [pk for pk in in_db if pk in in_index]
+        stale = [
+            pk
+            for pk, prepared in self.prepared(both)
+            if self.fingerprint(prepared) != self.fingerprint(in_index[pk])
+        ]
         return {
             "database": len(in_db),
             "index": len(in_index),
             "missing": missing,
-            "stale": stale,
+            "stale": sorted(stale, key=int),
             "extra": extra,
         }
 
