@@ -31,6 +31,7 @@ from haystack.inputs import Raw
 from haystack.query import SearchQuerySet
 
 from . import highlight
+from .aliases import AliasTable, load_alias_table, words_of
 
 FACETS = ("country", "organisation", "year", "mentioned_year")
 SORTS = ("", "relevance", "newest", "oldest")
@@ -198,6 +199,7 @@ class SearchResults:
     suggestion_querystring: str | None = None
     took_ms: float = 0.0
     message: str | None = None
+    also_searched: list[str] = field(default_factory=list)
 
     def chips(self) -> list[tuple[str, str, str]]:
         """(facet, value, querystring without it) for each selected filter."""
@@ -258,6 +260,7 @@ class ParsedQuery:
     words: list[str] = field(default_factory=list)  # plain words, for suggestions
     highlight: highlight.Terms = field(default_factory=highlight.Terms)
     message: str | None = None
+    also_searched: list[str] = field(default_factory=list)  # aliases the query was widened to
 
 
 def _tokens(q):
@@ -416,8 +419,23 @@ def _plain_words(q):
     return words[:MAX_TERMS]
 
 
-def parse_query(q: str) -> ParsedQuery:
-    """The user's query as an engine expression; never raises."""
+def _expand_aliases(node, table, expanded):
+    """Each word or phrase naming an organisation also matches its other names."""
+    if isinstance(node, _Term):
+        if node.field or node.kind not in ("word", "phrase"):
+            return node
+        names = table.names_for(node.words)
+        others = [n for n in names if words_of(n) != node.words]
+        if not others:
+            return node
+        expanded.extend(others)
+        return _Node("OR", [node, *(_make_term(f'"{name}"') for name in others)])
+    return _Node(node.op, [_expand_aliases(child, table, expanded) for child in node.children])
+
+
+def parse_query(q: str, aliases: AliasTable | None = None) -> ParsedQuery:
+    """The user's query as an engine expression; never raises. `aliases` defaults to the
+    curated organisations' names."""
     q = _clean_text(q or "")[:MAX_Q_CHARS].strip()
     if not q:
         return ParsedQuery("")
@@ -445,6 +463,8 @@ def parse_query(q: str) -> ParsedQuery:
             message = "Your search had no words to look for, so everything is shown."
     if node is None:
         return ParsedQuery("", message=message)
+    also_searched = []
+    node = _expand_aliases(node, aliases if aliases is not None else load_alias_table(), also_searched)
     terms = []
     _collect(node, True, terms)
     expression = _render(node)
@@ -457,7 +477,8 @@ def parse_query(q: str) -> ParsedQuery:
     for t in terms:
         if t.kind in ("word", "phrase"):
             words.extend(t.words)
-    return ParsedQuery(expression, words=words, highlight=hl, message=message)
+    return ParsedQuery(expression, words=words, highlight=hl, message=message,
+                       also_searched=list(dict.fromkeys(also_searched)))
 
 
 # ----------------------------------------------------------------------- searching
@@ -634,6 +655,7 @@ def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
         suggestion_querystring=suggestion_qs,
         took_ms=round((time.perf_counter() - started) * 1000, 1),
         message=parsed.message,
+        also_searched=parsed.also_searched,
     )
 
 

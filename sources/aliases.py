@@ -1,0 +1,50 @@
+"""Search-time aliases: a query for one name of an organisation finds its other names too
+(Daesh finds ISIS and Islamic State), the way the facets already treat them as one."""
+
+import re
+from dataclasses import dataclass, field
+
+# Two-letter names (IS, UN, US) are ordinary words to the full-text index.
+MIN_ALIAS_LENGTH = 3
+
+
+def words_of(text):
+    return tuple(re.findall(r"\w+", text))
+
+
+def is_acronym(name):
+    """HuT, IRPT, ISIS: matched case-sensitively, so "hut" stays a hut."""
+    return " " not in name and sum(c.isupper() for c in name) >= 2
+
+
+@dataclass
+class AliasTable:
+    exact: dict = field(default_factory=dict)  # acronym words -> names
+    folded: dict = field(default_factory=dict)  # lower-cased words -> names
+
+    @classmethod
+    def from_names(cls, groups):
+        """groups: an iterable of name lists, one list per organisation."""
+        table = cls()
+        for names in groups:
+            names = [n for n in dict.fromkeys(names) if len(n) >= MIN_ALIAS_LENGTH and words_of(n)]
+            if len(names) < 2:
+                continue
+            for name in names:
+                if is_acronym(name):
+                    table.exact[words_of(name)] = names
+                else:
+                    table.folded[tuple(w.lower() for w in words_of(name))] = names
+        return table
+
+    def names_for(self, words):
+        """All names of the organisation these words name, or [] when they name none."""
+        return self.exact.get(tuple(words)) or self.folded.get(tuple(w.lower() for w in words)) or []
+
+
+def load_alias_table():
+    from .models import Organisation
+
+    return AliasTable.from_names(
+        [o.name, *o.alias_list] for o in Organisation.objects.only("name", "aliases")
+    )
