@@ -187,6 +187,11 @@ def _render(text: str, lo: int, hi: int, spans) -> str:
     return bleach.clean(fragment, tags={"mark"}, attributes={}, strip=True)
 
 
+def mark_all(text: str, terms: Terms) -> str:
+    """The whole text as HTML with every match marked (an article page reached from a search)."""
+    return _render(text, 0, len(text), find_matches(text, terms))
+
+
 def snippets(
     text: str,
     terms: Terms | None,

@@ -21,7 +21,6 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
@@ -118,26 +117,11 @@ def source_detail(request, slug):
 
 
 def _highlight(paragraphs, q):
-    """Paragraphs as safe HTML with every match of the query's terms marked.
-
-    The terms come from the search service's own parser (stems, phrases, prefixes, as the
-    index matches them) and the matching from sources.highlight; only <mark> is markup,
-    everything else is escaped here, once."""
-    if not q.strip():
-        return paragraphs
-    terms = search_service.parse_query(q).highlight
+    """Paragraphs with the query's terms marked, matched as the index matches them."""
+    terms = search_service.parse_query(q).highlight if q.strip() else None
     if not terms:
         return paragraphs
-    marked = []
-    for text in paragraphs:
-        out, pos = [], 0
-        for start, end in highlight.find_matches(text, terms):
-            out.append(escape(text[pos:start]))
-            out.append(format_html("<mark>{}</mark>", text[start:end]))
-            pos = end
-        out.append(escape(text[pos:]))
-        marked.append(mark_safe("".join(str(part) for part in out)))
-    return marked
+    return [mark_safe(highlight.mark_all(text, terms)) for text in paragraphs]
 
 
 # --- Machine-readable: JSON, CSV, Atom, OpenSearch ----------------------------------------
