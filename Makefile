@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 export ARCHIVE_DATA_DIR ?= $(CURDIR)/var
 export PORT HOST
 
-.PHONY: run setup test test-sqlite test-postgres system-deps bench clean
+.PHONY: run setup test test-sqlite test-postgres system-deps bench load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,9 @@ test-postgres: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py --docs $${DOCS:-10000} --json bench/out/bench-$${DOCS:-10000}.json
+
+load: $(VENV)/.installed-test
+	$(BIN)/python bench/load.py --seconds $${LOAD_SECONDS:-60} --connections $${LOAD_CONNECTIONS:-16} --docs $${DOCS:-1000}
 
 clean:
 	rm -rf $(VENV) var test-artifacts

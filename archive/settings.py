@@ -25,6 +25,8 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# Behind a TLS-terminating proxy set ARCHIVE_HTTPS=1: secure cookies, HSTS, redirects.
+HTTPS = env_bool("ARCHIVE_HTTPS")
 DATA_DIR = Path(os.environ.get("ARCHIVE_DATA_DIR", BASE_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -130,6 +132,11 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind reverse proxies (ARCHIVE_PROXY_COUNT of them; 1 with ARCHIVE_HTTPS) every client
+# would share the proxy's address, and five wrong passwords from anyone would lock a curator
+# out: archive.client_ip reads the client's address from X-Forwarded-For instead.
+PROXY_COUNT = int(os.environ.get("ARCHIVE_PROXY_COUNT", "1" if HTTPS else "0"))
+AXES_CLIENT_IP_CALLABLE = "archive.client_ip.client_ip"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -150,8 +157,7 @@ STORAGES = {
     },
 }
 
-# Security defaults. Behind a TLS-terminating proxy set ARCHIVE_HTTPS=1.
-HTTPS = env_bool("ARCHIVE_HTTPS")
+# Security defaults.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS

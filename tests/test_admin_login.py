@@ -95,3 +95,22 @@ def test_axes_reset_command_unlocks(staff):
     assert login(client, "curator", "correct-horse-77").status_code == 429
     call_command("axes_reset_username", "curator", verbosity=0)
     assert logged_in(login(Client(), "curator", "correct-horse-77"))
+
+
+def test_behind_a_proxy_one_client_cannot_lock_out_another(staff, settings):
+    settings.PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    attacker, curator = Client(), Client()
+    for attempt in range(5):
+        attacker.post(LOGIN, {"username": "curator", "password": f"wrong-{attempt}"},
+                      REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.66")
+    # Forging X-Forwarded-For does not get the attacker a fresh address: the proxy appends
+    # the real one, and only that is trusted.
+    attacker.post(LOGIN, {"username": "curator", "password": "wrong-again"}, REMOTE_ADDR=proxy,
+                  HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.66")
+    locked = attacker.post(LOGIN, {"username": "curator", "password": "correct-horse-77"},
+                           REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.66")
+    assert locked.status_code == 429
+    response = curator.post(LOGIN, {"username": "curator", "password": "correct-horse-77"},
+                            REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert logged_in(response)
