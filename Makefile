@@ -48,7 +48,7 @@ test-sqlite: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 test-postgres: $(VENV)/.installed-test
-	DATABASE_URL=$$(tests/postgres-up.sh) $(BIN)/python -m pytest -m "not browser"
+	DATABASE_URL=$$(tests/postgres-up.sh) $(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py --docs $${DOCS:-10000} --json bench/out/bench-$${DOCS:-10000}.json

@@ -146,7 +146,8 @@ def touch(*pks):
 
 
 class OnCommitSignalProcessor(BaseSignalProcessor):
-    def _senders(self):
+    def _connections(self):
+        """(signal, handler, sender) for everything that changes what the index holds."""
         from .models import (
             Country,
             CountryMention,
@@ -156,33 +157,28 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
             Source,
         )
 
-        return Source, Country, Organisation, (CountryMention, OrganisationMention, MentionedYear)
+        signals = models.signals
+        connections = [
+            (signals.post_save, self.source_changed, Source),
+            (signals.post_delete, self.source_changed, Source),
+        ]
+        for model in (CountryMention, OrganisationMention, MentionedYear):
+            connections += [(signals.post_save, self.mention_changed, model),
+                            (signals.post_delete, self.mention_changed, model)]
+        for through in (Source.countries.through, Source.organisations.through):
+            connections.append((signals.m2m_changed, self.m2m_changed, through))
+        for model in (Country, Organisation):
+            connections += [(signals.post_save, self.entity_changed, model),
+                            (signals.pre_delete, self.entity_changed, model)]
+        return connections
 
     def setup(self):
-        Source, Country, Organisation, mention_models = self._senders()
-        models.signals.post_save.connect(self.source_changed, sender=Source)
-        models.signals.post_delete.connect(self.source_changed, sender=Source)
-        for model in mention_models:
-            models.signals.post_save.connect(self.mention_changed, sender=model)
-            models.signals.post_delete.connect(self.mention_changed, sender=model)
-        for through in (Source.countries.through, Source.organisations.through):
-            models.signals.m2m_changed.connect(self.m2m_changed, sender=through)
-        for model in (Country, Organisation):
-            models.signals.post_save.connect(self.entity_changed, sender=model)
-            models.signals.pre_delete.connect(self.entity_changed, sender=model)
+        for signal, handler, sender in self._connections():
+            signal.connect(handler, sender=sender)
 
     def teardown(self):
-        Source, Country, Organisation, mention_models = self._senders()
-        models.signals.post_save.disconnect(self.source_changed, sender=Source)
-        models.signals.post_delete.disconnect(self.source_changed, sender=Source)
-        for model in mention_models:
-            models.signals.post_save.disconnect(self.mention_changed, sender=model)
-            models.signals.post_delete.disconnect(self.mention_changed, sender=model)
-        for through in (Source.countries.through, Source.organisations.through):
-            models.signals.m2m_changed.disconnect(self.m2m_changed, sender=through)
-        for model in (Country, Organisation):
-            models.signals.post_save.disconnect(self.entity_changed, sender=model)
-            models.signals.pre_delete.disconnect(self.entity_changed, sender=model)
+        for signal, handler, sender in self._connections():
+            signal.disconnect(handler, sender=sender)
 
     # haystack's API, for code that calls the processor directly.
     def handle_save(self, sender, instance, **kwargs):
