@@ -235,9 +235,7 @@ def main(argv=None):
     try:
         prepare(args, data_dir, env, report)
         report["index_mb"] = dir_mb(data_dir / "whoosh")
-        report["db_mb"] = dir_mb(data_dir) - report["index_mb"] - dir_mb(data_dir / "corpus") - (
-            dir_mb(data_dir / "static"))
-        report["db_mb"] = round(report["db_mb"], 1)
+        report["db_mb"] = round(sum(p.stat().st_size for p in data_dir.glob("archive.sqlite3*")) / 1e6, 1)
 
         worker_out = data_dir / "worker.json"
         print("\n== queries (worker process)", flush=True)
@@ -264,7 +262,7 @@ def main(argv=None):
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         print(f"\nwrote {out}")
-    return 0 if not report.get("mismatches") else 0
+    return 1 if report.get("mismatch_count") else 0
 
 
 TABLE = [

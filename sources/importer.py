@@ -7,16 +7,18 @@ Each article is stored in its own transaction; a failure leaves nothing half-wri
 the rest of the batch goes on. Fields a curator edited are never overwritten.
 """
 
+import contextvars
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from slugify import slugify
 
 from .ingest.gazetteer import Gazetteer, GazCountry, GazOrganisation
+from .ingest.parallel import parse_file, parse_files
 from .ingest.pipeline import Article, process
-from .ingest.read import ReadError, read_file
 from .models import (
     Country,
     CountryMention,
@@ -80,20 +82,97 @@ def gazetteer_from_db():
     )
 
 
+# --- one import run's look-up tables ------------------------------------------------
+
+class ImportContext:
+    """What one import run looks up again and again, loaded once.
+
+    * ids of countries (by code) and organisations (by name), for the mention rows;
+    * the fingerprints and (file, position) pairs already stored: a miss in these sets
+      means "no such Source", so a new article costs no look-up query (the (file,
+      position) look-up has no index and scanned the whole table per article); a hit
+      still loads the Source from the database, exactly as before;
+    * the slugs already taken (Sources and redirects).
+
+    These are snapshots. A row another process writes meanwhile is caught by the unique
+    constraints (fingerprint, slug) or the foreign keys: the article's transaction then
+    rolls back and `import_file` stores it again without the context, with the queries.
+    """
+
+    def __init__(self):
+        self.country_ids = dict(Country.objects.values_list("code", "pk"))
+        self.organisation_ids = dict(Organisation.objects.values_list("name", "pk"))
+        rows = Source.objects.order_by().values_list("fingerprint", "source_file", "position")
+        self.fingerprints = set()
+        self.positions = set()
+        for fingerprint, source_file, position in rows.iterator(chunk_size=5000):
+            self.fingerprints.add(fingerprint)
+            self.positions.add((source_file, position))
+        self.slugs = set(Source.objects.order_by().values_list("slug", flat=True))
+        self.slugs.update(SlugRedirect.objects.order_by().values_list("old_slug", flat=True))
+
+    def stored(self, source):
+        """Record a committed Source."""
+        self.fingerprints.add(source.fingerprint)
+        self.positions.add((source.source_file, source.position))
+        self.slugs.add(source.slug)
+
+
+_context: contextvars.ContextVar[ImportContext | None] = contextvars.ContextVar("import_context", default=None)
+
+
+@contextmanager
+def import_context():
+    """Use one ImportContext for the imports inside the block (this thread only)."""
+    token = _context.set(ImportContext())
+    try:
+        yield _context.get()
+    finally:
+        _context.reset(token)
+
+
+@contextmanager
+def _without_context():
+    token = _context.set(None)
+    try:
+        yield
+    finally:
+        _context.reset(token)
+
+
+# --- reading and storing ---------------------------------------------------------------
+
 def import_file(path, gazetteer):
     """Import every article of one file. Returns one Outcome per article (or one failure)."""
-    try:
-        text = read_file(path, max_bytes=settings.ARCHIVE_MAX_FILE_BYTES)
-        articles = process(text, gazetteer)
-    except ReadError as exc:
-        return [Outcome(str(path), FAILED, reason=str(exc))]
-    if not articles:
-        return [Outcome(str(path), FAILED, reason="no article text left after cleaning")]
+    articles, reason = parse_file(path, gazetteer, settings.ARCHIVE_MAX_FILE_BYTES)
+    return store_articles(path, articles, reason)
+
+
+def import_files(paths, gazetteer, processes=None):
+    """Yield (path, outcomes) for every file, in order; files are parsed on every core
+    (sources.ingest.parallel) and stored here, one transaction per article."""
+    max_bytes = settings.ARCHIVE_MAX_FILE_BYTES
+    for path, articles, reason in parse_files(paths, gazetteer, max_bytes, processes):
+        yield path, store_articles(path, articles, reason)
+
+
+def store_articles(path, articles, reason=None):
+    """Store the articles parsed from one file; `reason` is why the file could not be parsed."""
+    if reason is not None:
+        return [Outcome(str(path), FAILED, reason=reason)]
+    context = _context.get()
     outcomes = []
     for article in articles:
         label = f"{path}#{article.position}" if len(articles) > 1 else str(path)
         try:
-            status = store_article(article, path.name)
+            try:
+                status = store_article(article, path.name)
+            except IntegrityError:
+                if context is None:
+                    raise
+                # Someone else wrote a row the context did not know of: again, with queries.
+                with _without_context():
+                    status = store_article(article, path.name)
         except Exception as exc:  # one bad article must not stop the batch
             outcomes.append(Outcome(label, FAILED, article.title, reason=f"{type(exc).__name__}: {exc}"))
         else:
@@ -101,26 +180,35 @@ def import_file(path, gazetteer):
     return outcomes
 
 
-@transaction.atomic
 def store_article(article: Article, file_name: str) -> str:
-    source = find_existing(article, file_name)
-    if source is None:
-        source = Source(source_file=file_name, position=article.position)
-        apply_article(source, article)
-        source.slug = unique_slug(source.title)
-        source.save()
-        apply_mentions(source, article)
-        return CREATED
-    changed = apply_article(source, article)
-    if changed:
-        source.save()
-    mentions_changed = apply_mentions(source, article)
-    return UPDATED if changed or mentions_changed else UNCHANGED
+    context = _context.get()
+    with transaction.atomic():
+        source = find_existing(article, file_name)
+        if source is None:
+            source = Source(source_file=file_name, position=article.position)
+            apply_article(source, article)
+            source.slug = unique_slug(source.title)
+            source.save()
+            source._fresh = True  # no mention rows yet: apply_mentions only inserts
+            apply_mentions(source, article)
+            status = CREATED
+        else:
+            changed = apply_article(source, article)
+            if changed:
+                source.save()
+            mentions_changed = apply_mentions(source, article)
+            status = UPDATED if changed or mentions_changed else UNCHANGED
+    if context is not None:
+        context.stored(source)
+    return status
 
 
 def find_existing(article, file_name):
-    source = Source.objects.filter(fingerprint=article.fingerprint).first()
-    if source is None:
+    context = _context.get()
+    source = None
+    if context is None or article.fingerprint in context.fingerprints:
+        source = Source.objects.filter(fingerprint=article.fingerprint).first()
+    if source is None and (context is None or (file_name, article.position) in context.positions):
         source = Source.objects.filter(source_file=file_name, position=article.position).first()
     return source
 
@@ -155,25 +243,46 @@ def apply_article(source: Source, article: Article) -> bool:
 
 def apply_mentions(source: Source, article: Article) -> bool:
     """Set countries, organisations and years from the article. Returns whether anything changed."""
+    context = _context.get()
+    fresh = getattr(source, "_fresh", False)
     changed = False
     if "countries" not in source.curated_fields:
-        wanted = {
-            country.pk: article.countries[country.code]
-            for country in Country.objects.filter(code__in=article.countries)
-        }
-        changed |= sync_mentions(CountryMention, source, "country_id", wanted)
+        if context is not None:
+            ids = context.country_ids
+            wanted = {ids[code]: count for code, count in article.countries.items() if code in ids}
+        else:
+            wanted = {
+                country.pk: article.countries[country.code]
+                for country in Country.objects.filter(code__in=article.countries)
+            }
+        changed |= sync_mentions(CountryMention, source, "country_id", wanted, fresh=fresh)
     if "organisations" not in source.curated_fields:
-        wanted = {
-            organisation.pk: article.organisations[organisation.name]
-            for organisation in Organisation.objects.filter(name__in=article.organisations)
-        }
-        changed |= sync_mentions(OrganisationMention, source, "organisation_id", wanted)
-    changed |= sync_mentions(MentionedYear, source, "year", dict(article.years))
+        if context is not None:
+            ids = context.organisation_ids
+            wanted = {ids[name]: count for name, count in article.organisations.items() if name in ids}
+        else:
+            wanted = {
+                organisation.pk: article.organisations[organisation.name]
+                for organisation in Organisation.objects.filter(name__in=article.organisations)
+            }
+        changed |= sync_mentions(OrganisationMention, source, "organisation_id", wanted, fresh=fresh)
+    changed |= sync_mentions(MentionedYear, source, "year", dict(article.years), fresh=fresh)
     return changed
 
 
-def sync_mentions(model, source, key, wanted):
-    """Make the source's mention rows equal `wanted` ({key value: mention count})."""
+def sync_mentions(model, source, key, wanted, *, fresh=False):
+    """Make the source's mention rows equal `wanted` ({key value: mention count}).
+
+    `fresh`: the source was just created and has no rows yet; they are inserted in one
+    query (bulk_create sends no post_save, but the new Source's own save already queued
+    it for indexing once the transaction commits)."""
+    if fresh:
+        if not wanted:
+            return False
+        model.objects.bulk_create(
+            [model(source=source, mentions=mentions, **{key: value}) for value, mentions in wanted.items()]
+        )
+        return True
     current = {getattr(row, key): row for row in model.objects.filter(source=source)}
     if {k: row.mentions for k, row in current.items()} == wanted:
         return False
@@ -192,6 +301,14 @@ def sync_mentions(model, source, key, wanted):
 def unique_slug(title, exclude_pk=None):
     base = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "article"
     slug, n = base, 2
+    context = _context.get()
+    if context is not None and exclude_pk is None:
+        # The slugs taken when the import started plus those it stored since; the unique
+        # constraint still guards against a slug taken meanwhile by someone else.
+        while slug in context.slugs:
+            slug = f"{base[: SLUG_MAX_LENGTH - len(str(n)) - 1]}-{n}"
+            n += 1
+        return slug
     taken = Source.objects.exclude(pk=exclude_pk)
     redirects = SlugRedirect.objects.exclude(source_id=exclude_pk)
     while taken.filter(slug=slug).exists() or redirects.filter(old_slug=slug).exists():

@@ -81,10 +81,19 @@ def find_entities(text: str, gazetteer: Gazetteer) -> Entities:
     countries: Counter[str] = Counter()
     organisations: Counter[str] = Counter()
     covered_until = 0
+    by_first_word = index.by_first_word
     for token in TOKEN.finditer(text):
         if token.start() < covered_until:
             continue
-        match = _best_match(text, token.start(), index.get(token.group().casefold(), ()))
+        entry = by_first_word.get(token.group().casefold())
+        if entry is None:
+            continue
+        # One C-level match of all these aliases at once rules out most positions
+        # ("the" starts "The Diplomat" but is rarely followed by it).
+        any_alias, candidates = entry
+        if any_alias.match(text, token.start()) is None:
+            continue
+        match = _best_match(text, token.start(), candidates)
         if match is None:
             continue
         alias, end = match
@@ -174,10 +183,22 @@ def _next_to_personal_name(text: str, start: int, end: int) -> bool:
 
 # --- index ------------------------------------------------------------------
 
-_INDEX_CACHE: dict[tuple, dict[str, list[_Alias]]] = {}
+def prepare(gazetteer: Gazetteer) -> None:
+    """Build (and cache) the matching index for this gazetteer now, e.g. in a worker."""
+    _index_for(gazetteer)
 
 
-def _index_for(gazetteer: Gazetteer) -> dict[str, list[_Alias]]:
+@dataclass
+class _Index:
+    # casefolded first word -> (a pattern matching where any of its aliases matches,
+    # the aliases longest first)
+    by_first_word: dict[str, tuple[re.Pattern, list[_Alias]]]
+
+
+_INDEX_CACHE: dict[tuple, _Index] = {}
+
+
+def _index_for(gazetteer: Gazetteer) -> _Index:
     """Aliases grouped by their first word, longest first; cached per gazetteer content."""
     key = (
         tuple((c.code, c.name, tuple(c.aliases)) for c in gazetteer.countries),
@@ -190,7 +211,24 @@ def _index_for(gazetteer: Gazetteer) -> dict[str, list[_Alias]]:
     return _INDEX_CACHE[key]
 
 
-def _build_index(gazetteer: Gazetteer) -> dict[str, list[_Alias]]:
+def _build_index(gazetteer: Gazetteer) -> _Index:
+    return _Index({
+        first: (_any_of(candidates), candidates)
+        for first, candidates in _build_first_word_index(gazetteer).items()
+    })
+
+
+def _any_of(aliases: list[_Alias]) -> re.Pattern:
+    """A pattern that matches at a position exactly when one of the aliases' own patterns
+    does (each alternative keeps its alias's case sensitivity)."""
+    alternatives = []
+    for alias in aliases:
+        flags = "(?i:" if alias.pattern.flags & re.IGNORECASE else "(?-i:"
+        alternatives.append(flags + alias.pattern.pattern + ")")
+    return re.compile("|".join(alternatives))
+
+
+def _build_first_word_index(gazetteer: Gazetteer) -> dict[str, list[_Alias]]:
     aliases: list[_Alias] = []
     seen: set[tuple[str, bool]] = set()
 
