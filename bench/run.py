@@ -182,6 +182,9 @@ def prepare(args, data_dir, env, report):
     if args.index_cmd == "rebuild_index":
         index_args = ["rebuild_index", "--noinput"]
         seconds = run_manage(index_args, env, "index (rebuild_index)")
+    elif args.index_cmd == "build_index":  # parallel segments, atomic swap
+        index_args = ["build_index"]
+        seconds = run_manage(index_args, env, "index (build_index)")
     else:  # clear, then the project's repair command
         run_manage(["clear_index", "--noinput"], env, "clear_index")
         index_args = ["reconcile_index", "--repair"]
@@ -204,7 +207,7 @@ def main(argv=None):
     ap.add_argument("--keep", action="store_true", help="keep the temporary data dir")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--rounds", type=int, default=2, help="timed rounds of the query mix")
-    ap.add_argument("--index-cmd", choices=("rebuild_index", "reconcile"), default="rebuild_index")
+    ap.add_argument("--index-cmd", choices=("rebuild_index", "reconcile", "build_index"), default="rebuild_index")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--worker-out", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)

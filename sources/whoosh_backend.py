@@ -23,6 +23,12 @@ What differs from haystack.backends.whoosh_backend:
 * Spelling suggestions only when asked (``spelling_query``), from a small unstemmed
   word field ("spell"), never from the stemmed body.
 * Facet results never contain a None bucket.
+* Speed at archive scale (see "the fast search path" below): searches, totals and facet
+  counts are computed on per-segment bitsets (Python ints) cached per segment; Whoosh
+  still scores relevance pages. Segments are written without compound files (a searcher
+  opens in ~1 ms instead of ~235 ms at 50,000 articles) and with a large posting pool;
+  sort keys are one term per value. build_index (sources/management/commands) writes a
+  full index with several processes.
 """
 
 import heapq
@@ -47,7 +53,7 @@ from haystack.inputs import Raw
 from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 from whoosh import query as wq
-from whoosh import sorting
+from whoosh import collectors, sorting
 from whoosh.analysis import RegexTokenizer, StemmingAnalyzer, StripFilter, LowercaseFilter
 from whoosh.fields import DATETIME, ID as WHOOSH_ID, NUMERIC, TEXT, FieldType, Schema
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -458,7 +464,10 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
                     shift_step=0,
                 )
             elif field.field_type == "float":
-                schema_fields[name] = NUMERIC(numtype=float, stored=field.stored, sortable=True)
+                # Not a column: Whoosh 2.7.4's float column cannot write a float
+                # (struct.error; found by haystack's own round-trip test). Sorting on it
+                # still works, from the postings.
+                schema_fields[name] = NUMERIC(numtype=float, stored=field.stored)
             elif name == self.SPELL_FIELD:
                 schema_fields[name] = TEXT(
                     stored=False, analyzer=spell_analyzer(), phrase=False
@@ -793,10 +802,17 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
             allow = 0
             for leaf, bits in zip(leaves, matches):
                 allow |= bits << leaf.offset
-            results = searcher.search(
-                parsed, limit=limit, filter=_BitsDocs(allow, searcher.doc_count_all()), terms=False
+            # No block-quality skipping and no matcher replacement: both are inexact in
+            # Whoosh 2.7 (a union matcher drops a sub-matcher, e.g. the title's, whose
+            # best score alone cannot reach the page although it adds to other
+            # documents' scores); measured, they changed relevance pages against the
+            # plain path, whose facet collector scores every match.
+            collector = collectors.FilterCollector(
+                collectors.TopCollector(limit=limit, usequality=False, replace=0),
+                allow=_BitsDocs(allow, searcher.doc_count_all()),
             )
-            top = results.top_n
+            searcher.search_with_collector(parsed, collector)
+            top = collector.results().top_n
         hits = [(docnum, score) for score, docnum in top[limit - page_length : limit]]
         return self._results_from_hits(searcher, hits, total, facets, result_class)
 

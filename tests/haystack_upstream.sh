@@ -48,12 +48,46 @@ DESELECT=(
     $T/test_whoosh_backend.py::LiveWhooshSearchQuerySetTestCase::test_manual_iter
     $T/test_whoosh_backend.py::LiveWhooshSearchQuerySetTestCase::test_slice
     $T/test_whoosh_backend.py::LiveWhooshSearchQuerySetTestCase::test_values_slicing
-    #@DESIGN@ (filled below)
+    # --- multi-value fields are joined with U+001F, never commas (a comma can occur in
+    #     an organisation's name; sources/whoosh_backend.py VALUE_SEPARATOR) ---
+    $T/test_whoosh_backend.py::WhooshSearchBackendTestCase::test__from_python
+    $T/test_whoosh_backend.py::LiveWhooshRamStorageTestCase::test_ram_storage
+    $T/test_whoosh_query.py::WhooshSearchQueryTestCase::test_build_query_with_sequence_and_filter_not_in
+    # --- facet and multi-value fields are whole-value EXACT fields, not KEYWORD ---
+    $T/test_whoosh_backend.py::WhooshSearchBackendTestCase::test_build_schema
+    # --- an empty query returns the full result structure (facets and
+    #     spelling_suggestion keys too), not {"hits": 0, "results": []} ---
+    $T/test_whoosh_backend.py::WhooshSearchBackendTestCase::test_search
+    $T/test_whoosh_backend.py::WhooshSearchBackendTestCase::test_highlight
+    # --- spelling suggestions come only from our unstemmed "spell" field and only
+    #     when asked (INCLUDE_SPELLING is ignored): these indexes have no such field ---
+    $T/test_whoosh_backend.py::LiveWhooshSearchQueryTestCase::test_get_spelling
+    $T/test_forms.py::SpellingSuggestionTestCase::test_form_suggestion
+    $T/test_forms.py::SpellingSuggestionTestCase::test_view_suggestion
+    # --- the document=True field (the body) is never stored: the text is in the
+    #     database (stored text made opening a searcher and every hit slower) ---
+    $T/test_whoosh_backend.py::LiveWhooshRoundTripTestCase::test_round_trip
+    $T/test_forms.py::LiveWhooshRoundTripTestCase::test_round_trip
+    $T/test_forms.py::SpellingSuggestionTestCase::test_round_trip
+    # --- EdgeNgramField is indexed as ordinary stemmed text (the Archive has no
+    #     autocomplete), so autocomplete() finds no partial words ---
+    $T/test_whoosh_backend.py::LiveWhooshAutocompleteTestCase::test_autocomplete
+    $T/test_whoosh_backend.py::LiveWhooshAutocompleteTestCase::test_extra_whitespace
 )
+# update_index --workers (haystack's multiprocessing path) runs in its own pytest process
+# below: in the same process as the other tests it hung once on a 2-core shared machine
+# (a forked worker blocked on a lock inherited from the parent); alone it passes in ~10 s.
+MP=$T/test_whoosh_management_commands.py::ManagementCommandTestCase::test_multiprocessing
+DESELECT+=("$MP")
 
 ARGS=()
 for id in "${DESELECT[@]}"; do ARGS+=(--deselect "$id"); done
 cd "$SRC"
-PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" "$PYTHON" -m pytest -q -p no:cacheprovider \
-    -c /dev/null --rootdir "$SRC" --ds=test_haystack.settings -W ignore \
-    "${ARGS[@]}" "$@" "$T"
+run() {
+    PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" timeout "${UPSTREAM_TIMEOUT:-600}" "$PYTHON" -m pytest \
+        -q -p no:cacheprovider -c /dev/null --rootdir "$SRC" --ds=test_haystack.settings -W ignore "$@"
+}
+status=0
+run "${ARGS[@]}" "$@" "$T" || status=$?
+run "$@" "$MP" || status=$?
+exit $status

@@ -72,6 +72,9 @@ class _Paragraph:
 
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 SPACE_RUN = re.compile(r"[^\S\n]+")  # any whitespace except newline, including NBSP
+# Same result as SPACE_RUN.sub(" ", ...) but leaves single spaces alone (most of them):
+# a run of two or more, or one whitespace character other than a space.
+SPACE_RUN_TO_COLLAPSE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # tabs etc. are spaces
 
 
@@ -82,7 +85,7 @@ def _normalise_lines(text: str) -> list[str]:
     text = ZERO_WIDTH.sub("", text)
     # Control characters never belong in article text. Neither pattern matches "\n", so
     # substituting over the whole text is the same as line by line, and faster.
-    text = SPACE_RUN.sub(" ", CONTROL_CHARACTERS.sub("", text))
+    text = SPACE_RUN_TO_COLLAPSE.sub(" ", CONTROL_CHARACTERS.sub("", text))
     return [line.strip() for line in text.split("\n")]
 
 
@@ -216,12 +219,16 @@ WIKI_SIGNALS = re.compile(
 WIKI_FROM = re.compile(r"^From [A-Z][\w\-]+(?: [A-Z][\w\-]+)?(, the free encyclopedia)?$")
 
 
-# Matches wherever at least one of LINE_PATTERNS does (each keeps its own flags): lines
-# it does not match skip the rule-by-rule loop.
-ANY_LINE_PATTERN = re.compile("|".join(
-    ("(?i:" if pattern.flags & re.IGNORECASE else "(?-i:") + pattern.pattern + ")"
-    for _rule, pattern in LINE_PATTERNS
-))
+# Necessary conditions for the unanchored LINE_PATTERNS, on the lower-cased line.
+LINE_PATTERN_HINTS = {
+    "wiki-notice": lambda lower: "edit" in lower or lower.startswith("this "),
+    "wiki-attribution": lambda lower: (
+        "gnu " in lower or lower.startswith(("this ", "text is available", "retrieved from", "categor"))
+    ),
+    "cookie": lambda lower: "cookie" in lower,
+}
+# Non-ASCII letters that re.IGNORECASE matches to ASCII letters (İ ı ſ K: i, i, s, k).
+IGNORECASE_ASCII_LOOKALIKES = re.compile("[\u0130\u0131\u017f\u212a]")
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 WORD_OR_NUMBER = re.compile(r"[^\W\d_]+|\d+")
 SENTENCE_PUNCTUATION = re.compile(r"[.!?;:,\"“”]")
@@ -242,10 +249,17 @@ def classify_line(line: str, *, is_wiki: bool = False, position: int = 0) -> str
         return "spam"
     if is_wiki and position < 6 and WIKI_FROM.match(line):
         return "wiki-from"
-    if ANY_LINE_PATTERN.search(line):
-        for rule, pattern in LINE_PATTERNS:
-            if pattern.search(line):
-                return rule
+    # The three patterns that scan the whole line are skipped when the line lacks the
+    # words they need (a cheap test on the lower-cased line, exact for case-insensitive
+    # ASCII words unless one of the few letters re.IGNORECASE equates with an ASCII letter
+    # is present).
+    lower = None if IGNORECASE_ASCII_LOOKALIKES.search(line) else line.lower()
+    for rule, pattern in LINE_PATTERNS:
+        hint = LINE_PATTERN_HINTS.get(rule)
+        if hint is not None and lower is not None and not hint(lower):
+            continue
+        if pattern.search(line):
+            return rule
     if is_navigation(line):
         return "navigation"
     if is_account_prompt(line):
@@ -405,7 +419,7 @@ def _strip_inline_markers(paragraphs: list[_Paragraph]) -> None:
             paragraph.inline.append(Removal(marker, "citation-marker"))
         text = CITATION_MARKER.sub("", text)
         text = SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
-        paragraph.text = SPACE_RUN.sub(" ", text).strip()
+        paragraph.text = SPACE_RUN_TO_COLLAPSE.sub(" ", text).strip()
 
 
 # --- repetition -------------------------------------------------------------

@@ -64,7 +64,10 @@ WORDLIKE_ACRONYMS = {"IS", "US", "IT", "AS", "AT", "ON", "OR", "NO", "IN", "AN",
 NAME_PARTICLES = {"al", "el", "ul", "ut", "an", "ad", "as", "ash", "at", "wal", "bin", "ibn", "abu", "e", "i", "de", "of", "the", "and", "for", "in"}
 
 SEPARATOR = r"[\s\-‐–]+"
+SEPARATOR_RE = re.compile(SEPARATOR)
 TOKEN = re.compile(r"\w+")
+PREVIOUS_WORD = re.compile(r"(\w[\w'’.\-]*) $")
+NEXT_WORD = re.compile(r" (\w[\w'’\-]*)")
 
 
 @dataclass(frozen=True)
@@ -133,8 +136,8 @@ def _acceptable(text: str, alias: _Alias, start: int, end: int) -> bool:
 
 def _capitals_agree(alias: str, matched: str) -> bool:
     """Every capitalised word of the alias (except particles such as "al") is capitalised in the text."""
-    alias_words = re.split(SEPARATOR, alias)
-    text_words = re.split(SEPARATOR, matched)
+    alias_words = SEPARATOR_RE.split(alias)
+    text_words = SEPARATOR_RE.split(matched)
     for alias_word, text_word in zip(alias_words, text_words):
         if alias_word[:1].isupper() and alias_word.casefold() not in NAME_PARTICLES:
             if not text_word[:1].isupper():
@@ -144,12 +147,12 @@ def _capitals_agree(alias: str, matched: str) -> bool:
 
 def _previous_word(text: str, start: int) -> str:
     """The word directly before `start`, separated by a single space only (no punctuation)."""
-    match = re.search(r"(\w[\w'’.\-]*) $", text[max(0, start - 40):start])
+    match = PREVIOUS_WORD.search(text[max(0, start - 40):start])
     return match.group(1) if match else ""
 
 
 def _next_word(text: str, end: int) -> str:
-    match = re.match(r" (\w[\w'’\-]*)", text[end:end + 40])
+    match = NEXT_WORD.match(text[end:end + 40])
     return match.group(1) if match else ""
 
 
