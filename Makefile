@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 export ARCHIVE_DATA_DIR ?= $(CURDIR)/var
 export PORT HOST
 
-.PHONY: run setup test test-sqlite test-postgres system-deps bench load clean
+.PHONY: run setup test test-haystack-upstream test-sqlite test-postgres system-deps bench load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,11 @@ run: setup
 system-deps:
 	@tests/system-deps.sh
 
-test: $(VENV)/.installed-test system-deps test-sqlite test-postgres
+test: $(VENV)/.installed-test system-deps test-haystack-upstream test-sqlite test-postgres
+
+# django-haystack's own Whoosh backend tests, run against our backend subclass.
+test-haystack-upstream: $(VENV)/.installed-test
+	tests/haystack_upstream.sh
 
 test-sqlite: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

@@ -431,7 +431,9 @@ class Generator:
             orgs = []
         people = [self._person(rng) for _ in range(3)]
         slots = {
-            "c0": cnames[0], "c1": cnames[1 % nc], "c2": cnames[2 % nc], "c3": cnames[3 % nc],
+            # _pick_distinct may return fewer than asked for: wrap around what there is.
+            "c0": cnames[0], "c1": cnames[1 % len(cnames)], "c2": cnames[2 % len(cnames)],
+            "c3": cnames[3 % len(cnames)],
             "o0": onames[0], "o1": onames[1 % len(onames)], "o2": onames[2 % len(onames)],
             "y0": str(mentioned[0]), "y1": str(mentioned[-1]), "y2": str(mentioned[len(mentioned) // 2]),
             "P0": people[0], "P1": people[1], "P2": people[2],
