@@ -8,6 +8,7 @@ mentioned_year). Facet fields are haystack Facet*Fields: whole values, never tok
 (keyword fields on Elasticsearch, EXACT fields in sources/whoosh_backend.py).
 """
 
+import hashlib
 import re
 
 from haystack import fields as hfields
@@ -47,6 +48,8 @@ class SourceIndex(indexes.SearchIndex, indexes.Indexable):
     newest = indexes.IntegerField(stored=False)
     oldest = indexes.IntegerField(stored=False)
     spell = indexes.CharField(stored=False)
+    # The body is not stored; its digest is, so reconcile_index can tell a stale document.
+    text_digest = indexes.CharField(indexed=False, stored=True)
 
     def get_model(self):
         return Source
@@ -87,6 +90,9 @@ class SourceIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_oldest(self, obj):
         return sort_keys(obj)[1]
+
+    def prepare_text_digest(self, obj):
+        return hashlib.sha256(obj.text.encode("utf-8")).hexdigest()[:16]
 
     def prepare_spell(self, obj):
         words = {w.lower() for w in _SPELL_WORD.findall(obj.title)}

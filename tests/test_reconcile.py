@@ -62,6 +62,8 @@ def test_consistent_index_reports_zero_and_exits_0(corpus):
 
 def test_finds_and_repairs_missing_stale_and_extra(corpus):
     gone, edited, unpublished, deleted = corpus[0], corpus[1], corpus[2], corpus[3]
+    # Indexed with no organisation, so only its text goes stale below.
+    rewritten = make_source("Reconcile article with a rewritten body", countries=["Kyrgyzstan"], organisations=[])
 
     # 1. A document deleted from the index behind Django's back.
     backend().remove(gone)
@@ -69,6 +71,8 @@ def test_finds_and_repairs_missing_stale_and_extra(corpus):
     with signals_off():
         edited.title = "A corrected title"
         edited.save()
+        rewritten.text += "\n\nA paragraph added behind the index's back."
+        rewritten.save()
         Source.objects.filter(pk=unpublished.pk).update(is_published=False)
         deleted_pk = deleted.pk
         deleted.delete()
@@ -84,12 +88,13 @@ def test_finds_and_repairs_missing_stale_and_extra(corpus):
     assert status == 1, out
     found = counts(out)
     assert found["missing"] == 1  # gone
-    # corpus[1] (title and organisation), [4] and [5] (organisation renamed)
-    assert found["stale"] == 3
+    # corpus[1] (title and organisation), [4] and [5] (organisation renamed), and the
+    # rewritten body (only its stored digest tells)
+    assert found["stale"] == 4
     assert found["extra"] == 3  # unpublished, deleted, stray
     assert "Inconsistent" in out and "--repair" in out
     # Reporting changes nothing.
-    assert index_pks() == {s.pk for s in corpus[1:3] + corpus[4:]} | {deleted_pk, stray.pk}
+    assert index_pks() == {s.pk for s in corpus[1:3] + corpus[4:]} | {deleted_pk, stray.pk, rewritten.pk}
 
     status, out = reconcile("--repair")
     assert status == 0, out
@@ -107,6 +112,7 @@ def test_finds_and_repairs_missing_stale_and_extra(corpus):
     orgs = {
         tuple(normalise(r.organisation, multivalued=True))
         for r in SearchQuerySet().models(Source).all()[0:50]
+        if int(r.pk) != rewritten.pk
     }
     assert orgs == {("Organization for Security and Co-operation in Europe",)}
 
@@ -131,3 +137,27 @@ def test_command_line_exit_status(corpus):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     proc = manage("reconcile_index", check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_repair_rebuilds_an_index_left_by_an_older_schema(corpus):
+    import copy
+    import os
+    import shutil
+
+    from whoosh import index as whoosh_index
+
+    # An index as an earlier release wrote it: one field fewer than the code defines.
+    current = backend()
+    old_schema = copy.deepcopy(current.schema)
+    old_schema.remove("text_digest")
+    shutil.rmtree(current.path)
+    os.makedirs(current.path)
+    whoosh_index.create_in(current.path, old_schema)
+    connections["default"].reset_sessions()
+    connections.reload("default")
+
+    status, out = reconcile("--repair")
+    assert status == 0, out
+    assert "older schema: rebuilding" in out
+    assert index_pks() == set(Source.objects.published().values_list("pk", flat=True))
+    assert "text_digest" in whoosh_index.open_dir(current.path).schema.names()

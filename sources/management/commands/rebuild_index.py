@@ -33,6 +33,20 @@ def schema_unchanged(alias):
     return signature(on_disk) == signature(backend.schema)
 
 
+def schema_changed(alias):
+    """True only when a Whoosh index exists on disk with another schema than the code's
+    (an upgrade added or changed a field); False when unknown or absent."""
+    backend = connections[alias].get_backend()
+    if not hasattr(backend, "use_file_storage"):
+        return False
+    if not backend.setup_complete:
+        backend.setup()
+    storage = getattr(backend, "storage", None)
+    if storage is None or not storage.index_exists():
+        return False
+    return not schema_unchanged(alias)
+
+
 def signature(schema):
     """What matters of a Whoosh schema, comparable (field objects hold column objects
     without value equality, so ``schema == schema`` is False even for the same code)."""

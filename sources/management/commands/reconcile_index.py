@@ -19,11 +19,13 @@ import datetime
 import re
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from haystack import connections
 from haystack.exceptions import NotHandled
 from haystack.query import SearchQuerySet
 
+from sources.management.commands.rebuild_index import schema_changed
 from sources.models import Source
 
 DEFAULT_BATCH = 200
@@ -230,6 +232,10 @@ class Command(BaseCommand):
         self.setup(options["using"])
 
         started = time.monotonic()
+        if options["repair"] and schema_changed(self.using):
+            # Documents of the old schema lack fields the code now relies on.
+            self.stdout.write("The index was built with an older schema: rebuilding it.")
+            call_command("rebuild_index", interactive=False, using=[self.using], verbosity=0)
         result = self.compare()
         self.report(result, f"Search index '{self.using}' against the database:")
         problems = len(result["missing"]) + len(result["stale"]) + len(result["extra"])
