@@ -22,6 +22,7 @@ from sources.models import Source
 from .serving import (
     PYTHON,
     ROOT,
+    child_env,
     clear_index,
     index_pks,
     make_source,
@@ -276,3 +277,28 @@ def test_writes_wait_for_the_lock_and_are_not_lost(tmp_path):
     assert outcome.get("ok"), outcome
     assert index_pks() == {keep.pk, outcome["new"].pk}
     assert search_total("q=edited") == 1
+
+
+def test_an_import_killed_half_way_leaves_nothing_half_stored(corpus_dir):
+    clear_index()
+    proc = subprocess.Popen(
+        [PYTHON, str(ROOT / "manage.py"), "import_sources", "--jobs", "0", str(corpus_dir / "gen")],
+        cwd=ROOT, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    while Source.objects.count() < 20 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    stored = Source.objects.count()
+    assert 0 < stored < 150, "the import was not killed half-way"
+
+    # Every Source stored before the kill is complete (its article, countries,
+    # organisations and years in one transaction): the second run finds nothing to update.
+    out = manage("import_sources", str(corpus_dir / "gen")).stdout
+    assert f"{stored} unchanged" in out and "0 updated" in out and "0 failed" in out, out
+    assert Source.objects.count() == 150
+
+    # The killed run never reached its index batch; the repair brings the index level.
+    manage("reconcile_index", "--repair")
+    assert search_total() == Source.objects.published().count() == 150
