@@ -41,6 +41,7 @@ class Outcome:
     status: str
     title: str = ""
     reason: str = ""
+    source_pk: int | None = None
 
 
 @dataclass
@@ -166,21 +167,22 @@ def store_articles(path, articles, reason=None):
         label = f"{path}#{article.position}" if len(articles) > 1 else str(path)
         try:
             try:
-                status = store_article(article, path.name)
+                status, pk = store_article(article, path.name)
             except IntegrityError:
                 if context is None:
                     raise
                 # Someone else wrote a row the context did not know of: again, with queries.
                 with _without_context():
-                    status = store_article(article, path.name)
+                    status, pk = store_article(article, path.name)
         except Exception as exc:  # one bad article must not stop the batch
             outcomes.append(Outcome(label, FAILED, article.title, reason=f"{type(exc).__name__}: {exc}"))
         else:
-            outcomes.append(Outcome(label, status, article.title))
+            outcomes.append(Outcome(label, status, article.title, source_pk=pk))
     return outcomes
 
 
-def store_article(article: Article, file_name: str) -> str:
+def store_article(article: Article, file_name: str) -> tuple[str, int]:
+    """Create or update the article's Source; returns (status, Source pk)."""
     context = _context.get()
     with transaction.atomic():
         source = find_existing(article, file_name)
@@ -200,7 +202,7 @@ def store_article(article: Article, file_name: str) -> str:
             status = UPDATED if changed or mentions_changed else UNCHANGED
     if context is not None:
         context.stored(source)
-    return status
+    return status, source.pk
 
 
 def find_existing(article, file_name):

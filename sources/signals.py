@@ -94,6 +94,29 @@ def reindex_sources(pks, using=None):
                     backend.remove(identifier)
 
 
+def index_missing(pks, using=None):
+    """Index those of these Sources that the index lacks: an import killed before its
+    index batch stored them unindexed, and its re-run finds them unchanged."""
+    from haystack.query import SearchQuerySet
+
+    from .models import Source
+
+    wanted = {int(pk) for pk in pks if pk is not None}
+    if not wanted:
+        return 0
+    results = SearchQuerySet(using=using).models(Source).all().order_by("django_id")
+    indexed, start, page = set(), 0, 1000
+    while True:
+        batch = list(results[start : start + page])
+        indexed.update(int(result.pk) for result in batch if result is not None)
+        if len(batch) < page:
+            break
+        start += page
+    missing = wanted - indexed
+    reindex_sources(missing, using=using)
+    return len(missing)
+
+
 def get_identifier_for(model, pk):
     return "%s.%s.%s" % (model._meta.app_label, model._meta.model_name, pk)
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from sources import importer
-from sources.signals import deferred_indexing
+from sources.signals import deferred_indexing, index_missing
 
 
 class Command(BaseCommand):
@@ -37,6 +37,9 @@ class Command(BaseCommand):
                         progress.write(f"FAILED {outcome.path}: {outcome.reason}")
                 progress.update()
         progress.close()
+        unchanged = [o.source_pk for o in summary.outcomes if o.status == importer.UNCHANGED]
+        if unchanged:
+            index_missing(unchanged)
         self.report(summary)
         if not summary.ok:
             raise CommandError(f"{len(summary.failures)} failed", returncode=1)
