@@ -15,12 +15,6 @@ from tests.fixtures_search import MARKER, UNIQUE_UNPUBLISHED_WORD, make_source
 
 pytestmark = pytest.mark.django_db
 
-whoosh_only = pytest.mark.skipif(
-    "whoosh" not in connections["default"].options.get("ENGINE", "").lower(),
-    reason="Whoosh backend internals",
-)
-
-
 def sqs():
     return SearchQuerySet().models(Source)
 
@@ -103,7 +97,6 @@ def test_sort_keys_put_undated_last_both_ways(seeded):
         assert dated == sorted(dated, reverse=reverse)
 
 
-@whoosh_only
 def test_schema_options_per_field(seeded):
     backend = connections["default"].get_backend()
     backend.searcher()
@@ -119,7 +112,6 @@ def test_schema_options_per_field(seeded):
     assert schema["newest"].bits == 64
 
 
-@whoosh_only
 def test_one_searcher_reused_until_the_index_changes(fresh_index):
     backend = fresh_index
     first = make_source("damascus", slug="idx-searcher-a")
@@ -134,14 +126,12 @@ def test_one_searcher_reused_until_the_index_changes(fresh_index):
     assert sqs().count() == 2
 
 
-@whoosh_only
 def test_no_model_type_narrowing_with_one_indexed_model(seeded):
     backend = connections["default"].get_backend()
     assert backend._model_filter(None, None) is None
     assert backend._model_filter([Source], None) is None
 
 
-@whoosh_only
 def test_writer_waits_for_the_lock_then_succeeds(fresh_index):
     backend = fresh_index
     source = make_source("damascus", slug="idx-lock-wait")
@@ -154,7 +144,6 @@ def test_writer_waits_for_the_lock_then_succeeds(fresh_index):
     assert sqs().count() == 1
 
 
-@whoosh_only
 def test_writer_gives_up_after_the_timeout_and_raises(fresh_index):
     from whoosh.index import LockError
 

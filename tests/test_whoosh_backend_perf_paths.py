@@ -22,11 +22,8 @@ from sources.models import Source
 from sources.search_indexes import SourceIndex
 from tests.fixtures_search import MARKER, make_source, rebuild_index
 
-whoosh_only = pytest.mark.skipif(
-    "whoosh" not in connections["default"].options.get("ENGINE", "").lower(),
-    reason="Whoosh backend internals",
-)
-pytestmark = [pytest.mark.django_db, whoosh_only]
+# These test the embedded Whoosh backend's own paths; the suite always runs on it.
+pytestmark = pytest.mark.django_db
 
 
 def backend():

@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def chromium():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (make system-deps installs Debian's)")
+        pytest.fail(f"no Chromium at {CHROMIUM}: `make system-deps` installs Debian's")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
