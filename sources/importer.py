@@ -245,31 +245,34 @@ def apply_article(source: Source, article: Article) -> bool:
 
 def apply_mentions(source: Source, article: Article) -> bool:
     """Set countries, organisations and years from the article. Returns whether anything changed."""
-    context = _context.get()
     fresh = getattr(source, "_fresh", False)
     changed = False
     if "countries" not in source.curated_fields:
-        if context is not None:
-            ids = context.country_ids
-            wanted = {ids[code]: count for code, count in article.countries.items() if code in ids}
-        else:
-            wanted = {
-                country.pk: article.countries[country.code]
-                for country in Country.objects.filter(code__in=article.countries)
-            }
+        ids = _country_ids(article.countries)
+        wanted = {ids[code]: count for code, count in article.countries.items() if code in ids}
         changed |= sync_mentions(CountryMention, source, "country_id", wanted, fresh=fresh)
     if "organisations" not in source.curated_fields:
-        if context is not None:
-            ids = context.organisation_ids
-            wanted = {ids[name]: count for name, count in article.organisations.items() if name in ids}
-        else:
-            wanted = {
-                organisation.pk: article.organisations[organisation.name]
-                for organisation in Organisation.objects.filter(name__in=article.organisations)
-            }
+        ids = _organisation_ids(article.organisations)
+        wanted = {ids[name]: count for name, count in article.organisations.items() if name in ids}
         changed |= sync_mentions(OrganisationMention, source, "organisation_id", wanted, fresh=fresh)
     changed |= sync_mentions(MentionedYear, source, "year", dict(article.years), fresh=fresh)
     return changed
+
+
+def _country_ids(codes):
+    """{ISO code: pk}, from the import's snapshot when there is one."""
+    context = _context.get()
+    if context is not None:
+        return context.country_ids
+    return dict(Country.objects.filter(code__in=codes).values_list("code", "pk"))
+
+
+def _organisation_ids(names):
+    """{canonical name: pk}, from the import's snapshot when there is one."""
+    context = _context.get()
+    if context is not None:
+        return context.organisation_ids
+    return dict(Organisation.objects.filter(name__in=names).values_list("name", "pk"))
 
 
 def sync_mentions(model, source, key, wanted, *, fresh=False):
