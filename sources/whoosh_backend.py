@@ -399,6 +399,11 @@ class _Leaf:
         return found
 
 
+def empty_result():
+    """What haystack expects from a search that found nothing."""
+    return {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+
+
 class ArchiveWhooshSearchBackend(WhooshSearchBackend):
     #: Fields searched by a query word without a field name, with their boosts.
     DEFAULT_FIELDS = ("text", "title")
@@ -669,7 +674,7 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
     ):
         if not self.setup_complete:
             self.setup()
-        empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+        empty = empty_result()
         if spelling_query:
             empty["spelling_suggestion"] = self.create_spelling_suggestion(spelling_query)
         query_string = force_str(query_string or "")
@@ -908,7 +913,7 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
         """Key terms of the instance's prepared text (the body is not stored), OR-ed."""
         if not self.setup_complete:
             self.setup()
-        empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+        empty = empty_result()
         index = self._unified_index().get_index(type(model_instance))
         try:
             text = index.full_prepare(model_instance).get(self.content_field_name) or ""
