@@ -25,7 +25,8 @@ touched) it:
  5. prints a table and writes the JSON.
 
 --reuse with --data-dir skips steps 1-3 when that directory already holds a finished
-corpus/import/index of the same size.
+corpus/import/index of the same size; --prepare-only stops after them (a 100,000-article
+corpus takes most of an hour to import and index; its query mix can then be re-run).
 """
 from __future__ import annotations
 
@@ -208,6 +209,8 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--rounds", type=int, default=2, help="timed rounds of the query mix")
     ap.add_argument("--index-cmd", choices=("rebuild_index", "reconcile", "build_index"), default="rebuild_index")
+    ap.add_argument("--prepare-only", action="store_true",
+                    help="stop after steps 1-3 (then run again with --reuse)")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--worker-out", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -239,6 +242,9 @@ def main(argv=None):
         prepare(args, data_dir, env, report)
         report["index_mb"] = dir_mb(data_dir / "whoosh")
         report["db_mb"] = round(sum(p.stat().st_size for p in data_dir.glob("archive.sqlite3*")) / 1e6, 1)
+        if args.prepare_only:
+            print(f"prepared {data_dir}; run again with --reuse --data-dir {data_dir}")
+            return 0
 
         worker_out = data_dir / "worker.json"
         print("\n== queries (worker process)", flush=True)

@@ -7,8 +7,10 @@ its own query. It talks to haystack's SearchQuerySet only, so the engine stays a
   -exclusion, title:/outlet:/author:, prefix*) and written out fully parenthesised in the
   syntax Whoosh and Lucene/Elasticsearch share, passed as ``Raw``; a malformed query is
   never an error: its words are searched and ``message`` says so;
-* facet filters are ``filter(<facet>__in=[...])`` on whole-value facet fields (Term
-  queries in sources/whoosh_backend.py, keyword fields elsewhere);
+* facet filters are ``narrow(SQ(<facet>__in=[...]))`` on whole-value facet fields (Term
+  queries in sources/whoosh_backend.py, keyword fields elsewhere): narrowing filters the
+  hits without taking part in their relevance score, so choosing a country never
+  reorders the hits that were already there;
 * several values within one facet OR, different facets AND; each facet's counts are
   computed with the OTHER facets' filters only, so unselected values stay visible;
 * a page past the end is clamped to the last page (``SearchResults.page`` says which);
@@ -28,7 +30,7 @@ from urllib.parse import urlencode
 
 from django.utils.safestring import mark_safe
 from haystack.inputs import Raw
-from haystack.query import SearchQuerySet
+from haystack.query import SQ, SearchQuerySet
 
 from . import highlight
 from .aliases import AliasTable, load_alias_table, words_of
@@ -500,7 +502,7 @@ def _apply(sqs, expression, filters, skip=None):
     for facet, values in filters.items():
         if facet == skip:
             continue
-        sqs = sqs.filter(**{f"{facet}__in": list(values)})
+        sqs = sqs.narrow(SQ(**{f"{facet}__in": list(values)}))
     return sqs
 
 
@@ -625,8 +627,10 @@ def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
 
     counts = _facet_counts(main) if unselected else {}
     for facet in filters:
-        # This facet's counts with the other facets' filters only.
+        # This facet's counts with the other facets' filters only. Sorted by a key so
+        # that the engine does not score the matches for a hit nobody reads.
         other = _apply(_base_sqs(), parsed.expression, filters, skip=facet).facet(facet)
+        other = other.order_by(SORT_FIELDS["newest"])
         list(other[:1])
         counts[facet] = _facet_counts(other).get(facet, [])
 

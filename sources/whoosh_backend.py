@@ -67,6 +67,8 @@ from whoosh.query.terms import MultiTerm
 from whoosh.reading import TermNotFound
 from whoosh.writing import CLEAR
 
+from .whoosh_scoring import SegmentArrays, SegmentScorer, Unsupported, bits_to_mask, top_hits
+
 log = logging.getLogger(__name__)
 
 #: Separates the values of a multi-valued facet field. A control character: names are
@@ -74,6 +76,10 @@ log = logging.getLogger(__name__)
 VALUE_SEPARATOR = "\x1f"
 #: Prefix of a hex-encoded exact value inside a query string.
 EXACT_PREFIX = "x"
+
+#: "Everything" in the Lucene syntax the search service writes (a purely negative query).
+MATCH_ALL = "*:*"
+MATCH_ALL_PLACEHOLDER = "archivematchall"
 
 DEFAULT_LOCK_TIMEOUT = 60.0
 DEFAULT_LIMITMB = 256
@@ -235,6 +241,7 @@ class _SegmentEntry:
         self.facets = {}  # fieldname -> [(value, bitset)]
         self.orders = {}  # (sort fields, reverse) -> (docnums in order, keys)
         self.live = (0, self.all)  # (deleted count, live bitset)
+        self.arrays = None  # numpy postings and lengths for scoring (whoosh_scoring.py)
 
 
 class BitsetCache:
@@ -290,6 +297,11 @@ class _Leaf:
         self.reader = searcher.reader()
         self.offset = offset
         self.schema = searcher.schema
+
+    def arrays(self):
+        if self.entry.arrays is None:
+            self.entry.arrays = SegmentArrays(self.entry.size)
+        return self.entry.arrays
 
     def live(self):
         deleted = self.reader.segment().deleted_count()
@@ -647,9 +659,16 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
 
     def _parse(self, query_string):
         query_string = force_str(query_string).strip()
-        if query_string in ("", "*", "(*)"):
+        if query_string in ("", "*", "(*)", MATCH_ALL):
             return wq.Every()
-        return self.parser.parse(query_string)
+        if MATCH_ALL not in query_string:
+            return self.parser.parse(query_string)
+        # Whoosh's parser reads "*:*" inside an expression as Every() and DROPS the rest
+        # ("(*:* AND NOT police)" -> everything); parse a placeholder term instead and
+        # put Every() in its place.
+        placeholder = wq.Term(ID, MATCH_ALL_PLACEHOLDER)
+        parsed = self.parser.parse(query_string.replace(MATCH_ALL, "%s:%s" % (ID, MATCH_ALL_PLACEHOLDER)))
+        return parsed.accept(lambda q: wq.Every() if q == placeholder else q)
 
     def search(
         self,
@@ -763,22 +782,10 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
     ):
         """The search on bitsets (see "the fast search path" above); None = not possible
         here (then the plain Whoosh path answers)."""
-        index_key = self.path if self.use_file_storage else id(self.storage)
-        leaves = []
-        for sub, offset in searcher.leaf_searchers():
-            entry = BITSETS.entry(index_key, sub.reader())
-            if entry is None:
-                return None
-            leaves.append(_Leaf(entry, sub, offset))
-
-        matches = []
-        for leaf in leaves:
-            bits = leaf.bits(parsed)
-            if bits and flt is not None:
-                bits &= leaf.bits(flt)
-            if bits:
-                bits &= leaf.live()
-            matches.append(bits)
+        found = self._matches(searcher, parsed, flt)
+        if found is None:
+            return None
+        leaves, matches = found
         total = sum(bits.bit_count() for bits in matches)
 
         groups = {}
@@ -804,22 +811,67 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
             if top is None:
                 return None
         else:
-            allow = 0
-            for leaf, bits in zip(leaves, matches):
-                allow |= bits << leaf.offset
-            # No block-quality skipping and no matcher replacement: both are inexact in
-            # Whoosh 2.7 (a union matcher drops a sub-matcher, e.g. the title's, whose
-            # best score alone cannot reach the page although it adds to other
-            # documents' scores); measured, they changed relevance pages against the
-            # plain path, whose facet collector scores every match.
-            collector = collectors.FilterCollector(
-                collectors.TopCollector(limit=limit, usequality=False, replace=0),
-                allow=_BitsDocs(allow, searcher.doc_count_all()),
-            )
-            searcher.search_with_collector(parsed, collector)
-            top = collector.results().top_n
+            top = self._scored_top(searcher, parsed, leaves, matches, limit)
+            if top is None:
+                top = self._collected_top(searcher, parsed, leaves, matches, limit)
         hits = [(docnum, score) for score, docnum in top[limit - page_length : limit]]
         return self._results_from_hits(searcher, hits, total, facets, result_class)
+
+    def _matches(self, searcher, parsed, flt):
+        """([_Leaf], [bitset of its live documents matching parsed and flt]), one per
+        segment; None when a segment cannot be cached."""
+        index_key = self.path if self.use_file_storage else id(self.storage)
+        leaves = []
+        for sub, offset in searcher.leaf_searchers():
+            entry = BITSETS.entry(index_key, sub.reader())
+            if entry is None:
+                return None
+            leaves.append(_Leaf(entry, sub, offset))
+        matches = []
+        for leaf in leaves:
+            bits = leaf.bits(parsed)
+            if bits and flt is not None:
+                bits &= leaf.bits(flt)
+            if bits:
+                bits &= leaf.live()
+            matches.append(bits)
+        return leaves, matches
+
+    @staticmethod
+    def _scored_top(searcher, parsed, leaves, matches, limit):
+        """The relevance page's (score, docnum), every match scored at once (see
+        sources/whoosh_scoring.py); None when the query needs Whoosh's own collector."""
+        context = searcher.context()
+        segments = []
+        try:
+            for leaf, bits in zip(leaves, matches):
+                if not bits:
+                    continue
+                scorer = SegmentScorer(leaf.arrays(), leaf.reader, leaf.bits)
+                scores = scorer.scores(parsed.matcher(leaf.searcher, context))
+                segments.append((scores, bits_to_mask(bits, leaf.entry.size), leaf.offset))
+        except Unsupported as exc:
+            log.debug("relevance page through Whoosh's collector: %s", exc)
+            return None
+        return top_hits(segments, limit)
+
+    @staticmethod
+    def _collected_top(searcher, parsed, leaves, matches, limit):
+        """The relevance page's (score, docnum) from Whoosh's top-N collector."""
+        allow = 0
+        for leaf, bits in zip(leaves, matches):
+            allow |= bits << leaf.offset
+        # No block-quality skipping and no matcher replacement: both are inexact in
+        # Whoosh 2.7 (a union matcher drops a sub-matcher, e.g. the title's, whose
+        # best score alone cannot reach the page although it adds to other
+        # documents' scores); measured, they changed relevance pages against the
+        # plain path, whose facet collector scores every match.
+        collector = collectors.FilterCollector(
+            collectors.TopCollector(limit=limit, usequality=False, replace=0),
+            allow=_BitsDocs(allow, searcher.doc_count_all()),
+        )
+        searcher.search_with_collector(parsed, collector)
+        return collector.results().top_n
 
     @staticmethod
     def _fast_sorted(searcher, leaves, matches, sortedby, reverse, limit):

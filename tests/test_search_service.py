@@ -188,6 +188,18 @@ def test_exact_phrase_and_exclusion(tricky):
     assert set(slugs(fixture_search(q="bombing NOT iraq"))) == {"tricky-damascus", "tricky-long"}
 
 
+def test_a_purely_negative_query_excludes_its_words(seeded):
+    everything = search(SearchQuery()).total
+    security = search(SearchQuery(q="security")).total
+    assert 0 < security < everything
+    for q in ("NOT security", "-security"):
+        results = search(SearchQuery(q=q), per_page=100)
+        assert results.total == everything - security, q
+        assert all("secur" not in (h.source.title + h.source.text).lower() for h in results.hits)
+    both = search(SearchQuery(q="security OR police")).total
+    assert search(SearchQuery(q="-security -police")).total == everything - both
+
+
 def test_and_or_and_brackets(tricky):
     assert set(slugs(fixture_search(q="Mosul OR Kabul"))) == {"tricky-jordan_person", "tricky-iskp"}
     assert fixture_search(q="Mosul AND Kabul").total == 0

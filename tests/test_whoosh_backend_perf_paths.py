@@ -5,6 +5,8 @@
   totals, same hits in the same order, same facet counts, for words, phrases, prefixes,
   boolean queries, facet filters, sorts, deep and past-the-end pages;
 * the same on an index with several segments and deleted documents;
+* the relevance page scored at once with numpy (sources/whoosh_scoring.py) against
+  Whoosh's own top-N collector: the same documents with bit-for-bit the same scores;
 * one writer batch replaces documents exactly like update_document did;
 * build_index (parallel segments, atomic swap) gives the same index as the batch path.
 """
@@ -106,6 +108,50 @@ def test_same_answers_as_plain_whoosh(seeded):
     assert checked == len(QUERIES) * len(filters) * 3 * 3
 
 
+#: Relevance queries whose matcher trees sources/whoosh_scoring.py must evaluate itself:
+#: words in two fields, AND, OR, NOT, phrases, prefixes, a field, an alias expansion.
+SCORED_QUERIES = [q for q in QUERIES if q] + [
+    "the",
+    "security police officers",
+    '"Islamic State" OR Tajikistan',
+    "ISIS",
+    '"security services" -police',
+    "title:Tajikistan OR outlet:Reuters",
+]
+
+
+def scored_and_collected(query_text, filters=None, limit=1000):
+    """(numpy scoring, Whoosh's collector) of one query, both over the same matches."""
+    b = backend()
+    parsed_query = svc.parse_query(query_text)
+    sqs = svc._apply(svc._base_sqs(), parsed_query.expression, filters or {})
+    built = sqs.query.build_query()
+    narrow = [b._parse(n) for n in sqs.query.narrow_queries]
+    flt = None
+    if narrow:
+        from whoosh import query as wq
+
+        flt = narrow[0] if len(narrow) == 1 else wq.And(narrow)
+    searcher = b.searcher()
+    parsed = b._parse(built)
+    leaves, matches = b._matches(searcher, parsed, flt)
+    scored = b._scored_top(searcher, parsed, leaves, matches, limit)
+    collected = b._collected_top(searcher, parsed, leaves, matches, limit)
+    return scored, collected
+
+
+def test_numpy_scores_are_whoosh_scores(seeded):
+    checked = 0
+    for q in SCORED_QUERIES:
+        for filters in ({}, {"country": tuple(top_values("country", 1))}):
+            for limit in (1, 3, 1000):
+                scored, collected = scored_and_collected(q, filters, limit)
+                assert scored is not None, f"{q!r} fell back to Whoosh's collector"
+                assert scored == collected, (q, filters, limit)
+                checked += bool(collected)
+    assert checked > len(SCORED_QUERIES) * 3  # most queries match something
+
+
 def test_relevance_order_and_deep_pages(seeded):
     for page in range(1, 6):
         fast, plain = both_paths(svc.SearchQuery(q="the", page=page), per_page=2)
@@ -150,6 +196,9 @@ def test_several_segments_with_deletions(fresh_index, db):
                 fast, plain = both_paths(svc.SearchQuery(q=q, sort=sort, page=page), per_page=4)
                 assert fast == plain, (q, sort, page)
     assert svc.search(svc.SearchQuery(q="perf*")).total == 22
+    for q in ("security", "perf*", "source -quokka", '"perf source"', "security OR police"):
+        scored, collected = scored_and_collected(q)
+        assert scored is not None and scored == collected and collected, q
 
 
 def test_batch_update_replaces_documents_once(fresh_index, db):

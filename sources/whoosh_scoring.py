@@ -1,0 +1,233 @@
+"""Whoosh's relevance scores for every match of a segment at once, with numpy.
+
+Whoosh scores a relevance page by stepping its matcher tree one document at a time in
+Python (~10 µs a document for a two-field word; a common word at 100,000 articles is
+~1 s). Here the same matcher tree that Whoosh builds for the segment is evaluated as
+whole-segment vectors instead, with Whoosh's own formula (BM25F) and parameters, in the
+same order of floating-point operations, so the scores are bit-for-bit Whoosh's:
+
+* a term's leaf: ``bm25(idf, weight, length, avgfl, B, K1)`` for every posting, from
+  the term's postings and the field's length column (both read once per segment and
+  cached: a segment never changes once written);
+* Union and Intersection add (``a + b``), AndNot / Require keep ``a``, a boost wrapper
+  multiplies, a preloaded union accumulates in its sub-matchers' order, an inverse
+  matcher (NOT) and a list matcher give their constant weight;
+* every vector is zero outside the node's own matches (scores are positive), so a sum
+  never mixes in a sub-matcher that does not match; a phrase's matches come from the
+  backend's cached phrase bitsets (the words' intersection alone would be too wide).
+
+Anything else in the tree raises Unsupported and the backend lets Whoosh's collector
+score the page instead. tests/test_whoosh_backend_perf_paths.py checks the scores and
+the pages against Whoosh's own collector.
+"""
+
+import threading
+from collections import OrderedDict
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching import binary, combo, mcore, wrappers
+from whoosh.query.spans import SpanNear2
+from whoosh.scoring import BM25FScorer, WeightScorer
+from whoosh.util.numeric import byte_to_length
+
+#: Cached postings arrays per segment (a common word at 100,000 articles: ~1 MB).
+MAX_TERMS = 256
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+class Unsupported(Exception):
+    """A matcher this module does not evaluate: Whoosh's collector scores the page."""
+
+
+class SegmentArrays:
+    """numpy views of one segment (postings and field lengths), cached with its bitsets."""
+
+    def __init__(self, size):
+        self.size = size
+        self.postings = OrderedDict()  # (fieldname, btext) -> (ids, weights)
+        self.lengths = {}  # fieldname -> field length of every document
+        self.lock = threading.Lock()  # shared by the threads of a process
+
+    def term(self, reader, key):
+        with self.lock:
+            found = self.postings.get(key)
+            if found is not None:
+                self.postings.move_to_end(key)
+                return found
+        # A fresh matcher: the tree's own leaves may have moved (a phrase looks ahead).
+        matcher = reader.postings(*key)
+        while type(matcher) is wrappers.FilterMatcher and matcher._exclude:
+            matcher = matcher.child  # the deletion filter: deletions are masked later
+        if type(matcher) is not W3LeafMatcher:
+            raise Unsupported("postings of type %s" % type(matcher).__name__)
+        found = _read_postings(matcher)
+        with self.lock:
+            self.postings[key] = found
+            while len(self.postings) > MAX_TERMS:
+                self.postings.popitem(last=False)
+        return found
+
+    def field_lengths(self, reader, fieldname):
+        found = self.lengths.get(fieldname)
+        if found is None:
+            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            if column is None:
+                raise Unsupported("no length column for %s" % fieldname)
+            encoded = np.fromiter(column, dtype=np.uint8, count=self.size)
+            found = self.lengths[fieldname] = _BYTE_TO_LENGTH[encoded]  # (dict set: atomic)
+        return found
+
+
+def _read_postings(matcher):
+    """(ids, weights) of a fresh leaf matcher, a block at a time."""
+    ids, weights = [], []
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        if matcher._weights is None:
+            matcher._read_weights()
+        ids.extend(matcher._ids[matcher._i:])
+        weights.extend(matcher._weights[matcher._i:])
+        if matcher._lastblock:
+            break
+        matcher._next_block()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+
+
+class SegmentScorer:
+    """Evaluates one segment's matcher tree into a vector of scores."""
+
+    def __init__(self, arrays, reader, phrase_bits):
+        self.arrays = arrays
+        self.reader = reader
+        self.size = arrays.size
+        #: fieldname, words -> bitset of the phrase's documents in this segment
+        self.phrase_bits = phrase_bits
+
+    def scores(self, m):
+        kind = type(m)
+        if kind is mcore.NullMatcherClass:
+            return np.zeros(self.size)
+        if kind is W3LeafMatcher:
+            return self._leaf(m)
+        if getattr(m, "boost", 1.0) <= 0:
+            raise Unsupported("a boost of zero or less: a match could score 0")
+        if kind is wrappers.FilterMatcher:
+            vec = self.scores(m.child) * m.boost
+            if not m._exclude:  # an allow-list (a deletion filter excludes; masked later)
+                keep = np.zeros(self.size, dtype=bool)
+                keep[np.fromiter(m._ids, dtype=np.int64)] = True
+                vec = np.where(keep, vec, 0.0)
+            return vec
+        if kind is wrappers.WrappingMatcher:
+            return self.scores(m.child) * m.boost
+        if kind in (binary.UnionMatcher, binary.AndMaybeMatcher):
+            return self.scores(m.a) + self.scores(m.b)
+        if kind is binary.IntersectionMatcher:
+            a, b = self.scores(m.a), self.scores(m.b)
+            return np.where((a != 0) & (b != 0), a + b, 0.0)
+        if kind is binary.AndNotMatcher:
+            a, b = self.scores(m.a), self.scores(m.b)
+            return np.where(b != 0, 0.0, a)
+        if kind is wrappers.RequireMatcher:
+            a, b = self.scores(m.a), self.scores(m.b)
+            return np.where(b != 0, a, 0.0)
+        if kind is wrappers.InverseMatcher:
+            inside = self.scores(m.child) != 0
+            return np.where(inside, 0.0, float(m._weight))
+        if kind in (combo.ArrayUnionMatcher, combo.PreloadedUnionMatcher):
+            if not getattr(m, "_scored", True):
+                raise Unsupported("unscored union")
+            total = np.zeros(self.size)
+            for sub in m._submatchers:
+                total = total + self.scores(sub) * m._boost
+            return total
+        if kind is mcore.ListMatcher:
+            return self._list(m)
+        if kind is SpanNear2.SpanNear2Matcher:
+            return self._phrase(m)
+        raise Unsupported(kind.__name__)
+
+    def _leaf(self, m):
+        ids, weights = self.arrays.term(self.reader, m._term)
+        vec = np.zeros(self.size)
+        if not len(ids):
+            return vec
+        scorer = m.scorer
+        if type(scorer) is BM25FScorer:
+            fieldname = m._term[0]
+            fl = self.arrays.field_lengths(self.reader, fieldname)[ids]
+            # Whoosh's bm25(), operation for operation.
+            idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+            vec[ids] = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+        elif type(scorer) is WeightScorer:
+            vec[ids] = weights
+        else:
+            raise Unsupported("scorer %s" % type(scorer).__name__)
+        return vec
+
+    def _list(self, m):
+        if m._scorer is not None:
+            raise Unsupported("scored list matcher")
+        ids = np.fromiter(m._ids, dtype=np.int64)
+        vec = np.zeros(self.size)
+        if m._all_weights:
+            vec[ids] = float(m._all_weights)
+        elif m._weights is not None:
+            vec[ids] = np.array(m._weights, dtype=np.float64)
+        else:
+            vec[ids] = 1.0
+        return vec
+
+    def _phrase(self, m):
+        if not (m.ordered and m.mindist == 1) or any(type(t) is not W3LeafMatcher for t in _leaves(m.ms)):
+            raise Unsupported("span query other than a phrase")
+        fieldnames = {t._term[0] for t in _leaves(m.ms)}
+        if len(fieldnames) != 1:
+            raise Unsupported("phrase over several fields")
+        words = [t._term[1].decode("utf-8") for t in _leaves(m.ms)]
+        phrase = wq.Phrase(fieldnames.pop(), words, slop=m.slop)
+        inside = bits_to_mask(self.phrase_bits(phrase), self.size)
+        return np.where(inside, self.scores(m.child) * m.boost, 0.0)
+
+
+def _leaves(ms):
+    """The term matchers of a phrase, unwrapping the deletion filter."""
+    out = []
+    for t in ms:
+        while type(t) is wrappers.FilterMatcher and t._exclude:
+            t = t.child
+        out.append(t)
+    return out
+
+
+def bits_to_mask(bits, size):
+    """A bitset (Python int, bit d = document d) as a numpy bool array of ``size``."""
+    data = np.frombuffer(bits.to_bytes((size >> 3) + 1, "little"), dtype=np.uint8)
+    return np.unpackbits(data, bitorder="little")[:size].astype(bool)
+
+
+def top_hits(segments, limit):
+    """The first ``limit`` (score, global docnum) in Whoosh's TopCollector order (score
+    descending, then docnum ascending) from [(scores vector, matches mask, offset)]."""
+    best_scores, best_docs = [], []
+    for scores, mask, offset in segments:
+        docs = np.flatnonzero(mask)
+        if not len(docs):
+            continue
+        s = scores[docs]
+        if len(docs) > limit:
+            # Anything tied with the limit-th score may still win on docnum: keep all ties.
+            cut = np.partition(s, len(s) - limit)[len(s) - limit]
+            keep = s >= cut
+            docs, s = docs[keep], s[keep]
+        best_scores.append(s)
+        best_docs.append(docs + offset)
+    if not best_scores:
+        return []
+    scores = np.concatenate(best_scores)
+    docs = np.concatenate(best_docs)
+    order = np.lexsort((docs, -scores))[:limit]
+    return [(float(scores[i]), int(docs[i])) for i in order]
