@@ -15,10 +15,11 @@ from __future__ import annotations
 import bisect
 import html
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import bleach
+from bleach.sanitizer import Cleaner
 
 try:  # The same stemmer and stop words as the index (a pure-Python function).
     from whoosh.analysis import STOP_WORDS as _STOP_WORDS
@@ -41,6 +42,17 @@ WORD_RE = re.compile(r"\w+(?:['’.]\w+)*")
 FRAGMENT_CHARS = 200
 MAX_FRAGMENTS = 3
 ELLIPSIS = "…"
+
+_cleaners = threading.local()
+
+
+def _cleaner() -> Cleaner:
+    """This thread's Cleaner (building one per fragment cost more than the cleaning;
+    a Cleaner's parser keeps state, so threads do not share one)."""
+    cleaner = getattr(_cleaners, "cleaner", None)
+    if cleaner is None:
+        cleaner = _cleaners.cleaner = Cleaner(tags={"mark"}, attributes={}, strip=True)
+    return cleaner
 
 
 @lru_cache(maxsize=50_000)
@@ -184,7 +196,7 @@ def _render(text: str, lo: int, hi: int, spans) -> str:
         out.append(" " + ELLIPSIS)
     fragment = re.sub(r"\s+", " ", "".join(out)).strip()
     # The final guarantee: whatever happened above, only <mark> survives as markup.
-    return bleach.clean(fragment, tags={"mark"}, attributes={}, strip=True)
+    return _cleaner().clean(fragment)
 
 
 def mark_all(text: str, terms: Terms) -> str:
