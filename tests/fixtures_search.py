@@ -16,6 +16,7 @@ Whoosh beyond pointing the connection's PATH at a temporary folder.
 
 import datetime
 import itertools
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -349,9 +350,10 @@ def _index_matches(signature):
 
 @pytest.fixture(scope="session")
 def search_index_dir():
-    path = Path(tempfile.mkdtemp(prefix="archive-index-")) / "whoosh"
-    use_index(path)
-    return path
+    root = Path(tempfile.mkdtemp(prefix="archive-index-"))
+    use_index(root / "whoosh")
+    yield root / "whoosh"
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture
@@ -384,9 +386,10 @@ def tricky(seeded):
 @pytest.fixture
 def fresh_index(search_index_dir):
     """An empty index for one test; the shared index is back afterwards."""
-    path = Path(tempfile.mkdtemp(prefix="archive-index-")) / "whoosh"
-    backend = use_index(path)
+    root = Path(tempfile.mkdtemp(prefix="archive-index-"))
+    backend = use_index(root / "whoosh")
     try:
         yield backend
     finally:
         use_index(search_index_dir)
+        shutil.rmtree(root, ignore_errors=True)

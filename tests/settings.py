@@ -1,9 +1,14 @@
 """Test settings: the production settings, with all state in a fresh temporary folder."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("ARCHIVE_DATA_DIR", tempfile.mkdtemp(prefix="archive-test-"))
+if "ARCHIVE_DATA_DIR" not in os.environ:
+    # Made here, removed when this process ends; processes the tests start inherit it.
+    os.environ["ARCHIVE_DATA_DIR"] = tempfile.mkdtemp(prefix="archive-test-")
+    atexit.register(shutil.rmtree, os.environ["ARCHIVE_DATA_DIR"], ignore_errors=True)
 
 from archive.settings import *  # noqa: E402,F403
 
