@@ -2,7 +2,7 @@
 """Load test: the real server (gunicorn + the project's config) under concurrent searches
 while a curator saves articles in the admin.
 
-    .venv/bin/python bench/load.py --seconds 60 --connections 16 [--docs 1000]
+    .venv/bin/python bench/load.py --seconds 60 --connections 16 [--docs 1000 | --data-dir D]
 
 What it does, all on loopback and in a temporary ARCHIVE_DATA_DIR (SQLite + Whoosh, the
 embedded default; --database-url to use a server database instead):
@@ -15,7 +15,8 @@ embedded default; --database-url to use a server database instead):
    of real queries: words from the titles, facet filters with real values, sorting,
    paging, the JSON API, article pages, the home page; meanwhile one more thread logs
    into the admin and posts Source change forms (a title edit) every --save-every s;
-5. prints requests/s, p50/p95/p99 latency (overall and per kind) and errors, and writes
+5. prints requests/s, p50/p95/p99 latency (overall and per kind), errors and each gunicorn
+   worker's peak resident memory, and writes
    them as JSON (--json, default bench/out/load-<timestamp>.json).
 
 Not part of the test suite: figures depend on the machine.
@@ -382,6 +383,22 @@ def machine():
             "python": platform.python_version(), "system": platform.platform()}
 
 
+def worker_memory(master_pid):
+    """Peak and current resident memory (MB) of each gunicorn worker (the master's children)."""
+    peaks, now = [], []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() != str(master_pid):
+            continue
+        peaks.append(round(int(fields["VmHWM"].split()[0]) / 1024, 1))
+        now.append(round(int(fields["VmRSS"].split()[0]) / 1024, 1))
+    return {"workers": len(peaks), "peak_max": max(peaks, default=None), "peak": sorted(peaks),
+            "now": sorted(now)}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=60)
@@ -393,14 +410,17 @@ def main(argv=None):
     ap.add_argument("--database-url", help="use this database instead of SQLite in the temp dir")
     ap.add_argument("--json", help="write results here (default bench/out/load-<time>.json)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data folder")
+    ap.add_argument("--data-dir", help="serve this prepared ARCHIVE_DATA_DIR (e.g. a bench/run.py "
+                    "--prepare-only folder) instead of importing into a temporary one")
     args = ap.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="archive-load-"))
+    data_dir = Path(args.data_dir).resolve() if args.data_dir else workdir / "data"
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("ARCHIVE_", "DJANGO_")) and k not in {"DATABASE_URL", "SECRET_KEY"}}
     env.update({
         "DJANGO_SETTINGS_MODULE": "archive.settings",
-        "ARCHIVE_DATA_DIR": str(workdir / "data"),
+        "ARCHIVE_DATA_DIR": str(data_dir),
         "STATIC_ROOT": str(workdir / "static"),
         "PYTHONPATH": str(ROOT),
         "GUNICORN_LOG_LEVEL": "warning",
@@ -413,14 +433,15 @@ def main(argv=None):
         print(f"Data in {workdir}", flush=True)
         _, timings["migrate_s"] = manage(env, "migrate", "--noinput")
         _, timings["collectstatic_s"] = manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        paths = [str(ROOT / "seeds")]
-        if args.docs > 0 and (ROOT / "bench" / "generate.py").exists():
-            _, timings["generate_s"] = run(
-                [PYTHON, "bench/generate.py", "--docs", str(args.docs), "--out",
-                 str(workdir / "corpus"), "--quiet"], env)
-            paths.append(str(workdir / "corpus"))
-        print(f"Importing {' '.join(paths)} ...", flush=True)
-        _, timings["import_s"] = manage(env, "import_sources", *paths)
+        if not args.data_dir:
+            paths = [str(ROOT / "seeds")]
+            if args.docs > 0 and (ROOT / "bench" / "generate.py").exists():
+                _, timings["generate_s"] = run(
+                    [PYTHON, "bench/generate.py", "--docs", str(args.docs), "--out",
+                     str(workdir / "corpus"), "--quiet"], env)
+                paths.append(str(workdir / "corpus"))
+            print(f"Importing {' '.join(paths)} ...", flush=True)
+            _, timings["import_s"] = manage(env, "import_sources", *paths)
         _, timings["reconcile_s"] = manage(env, "reconcile_index", "--repair")
         password = secrets.token_urlsafe(18)
         manage(env, "shell", "-c", MAKE_ADMIN % password)
@@ -457,6 +478,7 @@ def main(argv=None):
         for t in threads:
             t.join()
         elapsed = time.monotonic() - started
+        workers_rss = worker_memory(proc.pid)
 
         samples = recorder.samples
         reads = [s for s in samples if s[0] != "admin_save"]
@@ -474,6 +496,7 @@ def main(argv=None):
                         for kind in sorted({s[0] for s in samples})},
             "errors": len(recorder.errors),
             "error_examples": recorder.errors[:10],
+            "worker_rss_mb": workers_rss,
         }
         out = Path(args.json) if args.json else ROOT / "bench" / "out" / (
             "load-" + datetime.datetime.now().strftime("%Y%m%d-%H%M%S") + ".json")
@@ -486,6 +509,8 @@ def main(argv=None):
         for kind, s in result["by_kind"].items():
             print(f"  {kind:11} {s['requests']:7} req  p50 {s['p50_ms']} ms  p95 {s['p95_ms']} ms  "
                   f"p99 {s['p99_ms']} ms")
+        print(f"gunicorn workers: peak resident {workers_rss['peak_max']} MB (largest worker), "
+              f"now {workers_rss['now']} MB")
         print(f"Errors: {result['errors']}")
         for example in result["error_examples"]:
             print(f"  {example}")

@@ -36,9 +36,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, clean_files
 from whoosh.util import random_name
 from whoosh.reading import SegmentReader
-from whoosh.writing import SegmentWriter
 
-from sources.whoosh_backend import WRITER_OPTIONS, ArchiveWhooshSearchBackend
+from sources.whoosh_backend import WRITER_OPTIONS, ArchiveSegmentWriter, ArchiveWhooshSearchBackend
 
 CHUNK = 500
 
@@ -63,7 +62,7 @@ def _write_segment(alias, model_label, pks, limitmb):
     # "<index>.tmp" when it finishes, which would pull the files from under the others.
     storage = _WorkerStorage(backend.storage.folder)
     ix = storage.open_index(backend.index.indexname)
-    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, **WRITER_OPTIONS)
+    writer = ArchiveSegmentWriter(ix, _lk=False, limitmb=limitmb, **WRITER_OPTIONS)
     writer.schema = backend.schema  # the code's schema, also when the index's differs
     count = 0
     try:
