@@ -14,8 +14,9 @@ transaction commits (transaction.on_commit), in one batch (one index writer):
 ``deferred_indexing()`` collects the pks of a whole run (an import) and indexes them in
 ONE batch on exit. ``reindex_sources(pks)`` indexes given pks now (admin actions, merges).
 
-Nothing here assumes Whoosh: a backend with ``apply_batch`` (sources/whoosh_backend.py)
-gets one writer for updates and removals, any other gets update() + remove().
+Nothing here assumes Whoosh: a backend with ``apply_batches`` (sources/whoosh_backend.py)
+gets the batches as one stream (few writers and commits for a whole import), any other
+gets update() + remove() per batch.
 """
 
 import logging
@@ -78,20 +79,27 @@ def reindex_sources(pks, using=None):
         except NotHandled:
             continue
         backend = connections[alias].get_backend()
-        ordered = sorted(pks)
-        for start in range(0, len(ordered), BATCH_SIZE):
-            chunk = ordered[start : start + BATCH_SIZE]
-            published = list(index.index_queryset(using=alias).filter(pk__in=chunk))
-            gone = set(chunk) - {s.pk for s in published}
-            identifiers = [get_identifier_for(Source, pk) for pk in sorted(gone)]
-            apply_batch = getattr(backend, "apply_batch", None)
-            if apply_batch is not None:
-                apply_batch(index, published, identifiers)
-            else:
-                if published:
-                    backend.update(index, published)
-                for identifier in identifiers:
-                    backend.remove(identifier)
+        batches = _batches(index, alias, sorted(pks))
+        apply_batches = getattr(backend, "apply_batches", None)
+        if apply_batches is not None:
+            apply_batches(index, batches)
+            continue
+        for published, identifiers in batches:
+            if published:
+                backend.update(index, published)
+            for identifier in identifiers:
+                backend.remove(identifier)
+
+
+def _batches(index, alias, ordered_pks):
+    """(published Sources to index, identifiers to remove), BATCH_SIZE pks at a time."""
+    from .models import Source
+
+    for start in range(0, len(ordered_pks), BATCH_SIZE):
+        chunk = ordered_pks[start : start + BATCH_SIZE]
+        published = list(index.index_queryset(using=alias).filter(pk__in=chunk))
+        gone = set(chunk) - {s.pk for s in published}
+        yield published, [get_identifier_for(Source, pk) for pk in sorted(gone)]
 
 
 def index_missing(pks, using=None):

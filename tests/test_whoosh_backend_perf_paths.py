@@ -282,3 +282,19 @@ def test_spelling_vocabulary_holds_each_documents_words(seeded):
     assert searcher.doc_frequency("spell", "the") == len(with_the)
     assert b.create_spelling_suggestion("securty") == "security"
     assert b.create_spelling_suggestion("security") is None
+
+
+@pytest.mark.parametrize("hold_seconds, commits", [(3600.0, 1), (0.0, 3)])
+def test_a_long_index_batch_commits_when_it_has_held_the_lock_long_enough(
+    fresh_index, db, monkeypatch, hold_seconds, commits
+):
+    from sources import signals, whoosh_backend
+
+    monkeypatch.setattr(signals, "BATCH_SIZE", 4)
+    monkeypatch.setattr(whoosh_backend, "WRITE_HOLD_SECONDS", hold_seconds)
+    sources = [make_source(f"hold{i}", perf_spec(i, f"Hold {i} wombat"), slug=f"hold-{i}") for i in range(10)]
+    fresh_index.setup()
+    generation = fresh_index.index.refresh().latest_generation()
+    signals.reindex_sources([s.pk for s in sources])
+    assert fresh_index.index.refresh().latest_generation() - generation == commits
+    assert svc.search(svc.SearchQuery(q="wombat")).total == 10
