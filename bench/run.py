@@ -11,14 +11,15 @@ touched) it:
  2. imports them with `manage.py import_sources` (timed: import_docs_per_s; the import
     indexes its Sources in one batch at the end, as in production);
  3. rebuilds the Whoosh index from scratch (timed: index_docs_per_s) with
-    `manage.py rebuild_index --noinput` (see --index-cmd);
+    `manage.py build_index` (one process per core; --index-cmd rebuild_index for
+    haystack's one-process path);
  4. in a separate worker process (so its peak RSS is the query mix's, worker_rss_mb):
     builds the SQLite FTS5 baseline from the same Sources (bench/fts5.py), then runs a
     FIXED mix of queries (a rare word, a common word, two words, a phrase, a prefix*, each
     with 0..3 facet filters, sorted by relevance and by date, page 1 and a deep page)
     through sources.search.search() (search_p50/p95), renders /search/ through Django's
     test client (page_p50/p95), runs the same mix on raw Whoosh (bench/raw_whoosh.py)
-    and FTS5, checks that the service's totals and facet counts equal raw Whoosh's,
+    and FTS5, checks that the service's totals, hits (in order) and facet counts equal raw Whoosh's,
     saves one Source through the ORM in a transaction (as the admin does) and polls the
     service until the change is searchable (update_visible_ms), and profiles the service
     on a common word with three facet filters (cProfile);
@@ -208,7 +209,7 @@ def main(argv=None):
     ap.add_argument("--keep", action="store_true", help="keep the temporary data dir")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--rounds", type=int, default=2, help="timed rounds of the query mix")
-    ap.add_argument("--index-cmd", choices=("rebuild_index", "reconcile", "build_index"), default="rebuild_index")
+    ap.add_argument("--index-cmd", choices=("rebuild_index", "reconcile", "build_index"), default="build_index")
     ap.add_argument("--prepare-only", action="store_true",
                     help="stop after steps 1-3 (then run again with --reuse)")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -562,12 +563,17 @@ def worker(args):
     out["fts5_p50_ms"], out["fts5_p95_ms"] = pct(flat, 50), pct(flat, 95)
     out["fts5_cpu_p50_ms"], out["fts5_cpu_p95_ms"] = pct(fts_cpu, 50), pct(fts_cpu, 95)
 
-    # ---- correctness: service vs raw Whoosh (totals and facet counts)
+    # ---- correctness: service vs raw Whoosh (totals, the page's hits in order, facet counts)
     mismatches, fts_total_diff = [], []
     for i, item in enumerate(mix):
         s, w = svc_results[i], raw_results[i]
         if s.total != w.total:
             mismatches.append({"query": item["label"], "what": "total", "service": s.total, "raw": w.total})
+        service_ids = [str(hit.source.pk) for hit in s.hits]
+        if s.page == item["page"] and service_ids != [str(i) for i in w.ids]:
+            # (A page past the end: the service shows the last page, raw Whoosh nothing.)
+            mismatches.append({"query": item["label"], "what": "hits", "service": service_ids,
+                               "raw": [str(i) for i in w.ids]})
         for name, values in (s.facets or {}).items():
             if name not in w.facets:
                 continue
