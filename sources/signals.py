@@ -65,8 +65,10 @@ def _using_aliases():
     return list(connections.connections_info.keys())
 
 
-def reindex_sources(pks, using=None):
-    """Index the given Source pks now: published ones updated, the others removed."""
+def reindex_sources(pks, using=None, progress=None):
+    """Index the given Source pks now: published ones updated, the others removed.
+    ``progress(n)`` is called as each batch of n pks is done (with several connections,
+    once per connection)."""
     from .models import Source
 
     pks = {int(pk) for pk in pks if pk is not None}
@@ -79,7 +81,7 @@ def reindex_sources(pks, using=None):
         except NotHandled:
             continue
         backend = connections[alias].get_backend()
-        batches = _batches(index, alias, sorted(pks))
+        batches = _batches(index, alias, sorted(pks), progress)
         apply_batches = getattr(backend, "apply_batches", None)
         if apply_batches is not None:
             apply_batches(index, batches)
@@ -91,7 +93,7 @@ def reindex_sources(pks, using=None):
                 backend.remove(identifier)
 
 
-def _batches(index, alias, ordered_pks):
+def _batches(index, alias, ordered_pks, progress=None):
     """(published Sources to index, identifiers to remove), BATCH_SIZE pks at a time."""
     from .models import Source
 
@@ -100,6 +102,8 @@ def _batches(index, alias, ordered_pks):
         published = list(index.index_queryset(using=alias).filter(pk__in=chunk))
         gone = set(chunk) - {s.pk for s in published}
         yield published, [get_identifier_for(Source, pk) for pk in sorted(gone)]
+        if progress is not None:
+            progress(len(chunk))  # the consumer has written this batch
 
 
 def index_missing(pks, using=None):

@@ -1,8 +1,14 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from sources import importer
-from sources.signals import deferred_indexing, index_missing
+from sources.signals import deferred_indexing, index_missing, reindex_sources
+
+
+def rate(count, seconds):
+    return f"{count / seconds:.0f}" if seconds > 0 else "-"
 
 
 class Command(BaseCommand):
@@ -26,23 +32,39 @@ class Command(BaseCommand):
         for path in missing:
             summary.outcomes.append(importer.Outcome(str(path), importer.FAILED, reason="no such file or folder"))
         gazetteer = importer.gazetteer_from_db()
-        progress = tqdm(total=len(files), desc="Importing", unit="file", disable=no_progress or None,
-                        file=self.stderr._out)
-        # One index writer for the whole batch instead of one per article.
-        with deferred_indexing(), importer.import_context():
+        started = time.perf_counter()
+        progress = self.progress(len(files), "Importing", "file", no_progress)
+        # Saves only collect the touched pks here; they are indexed below in one batch.
+        with deferred_indexing() as touched, importer.import_context():
             for _path, outcomes in importer.import_files(files, gazetteer, processes=jobs):
                 for outcome in outcomes:
                     summary.outcomes.append(outcome)
                     if outcome.status == importer.FAILED:
                         progress.write(f"FAILED {outcome.path}: {outcome.reason}")
                 progress.update()
+            to_index = set(touched)
+            touched.clear()
+        progress.close()
+        stored_in = time.perf_counter() - started
+
+        started = time.perf_counter()
+        progress = self.progress(len(to_index), "Indexing", "article", no_progress)
+        reindex_sources(to_index, progress=progress.update)
         progress.close()
         unchanged = [o.source_pk for o in summary.outcomes if o.status == importer.UNCHANGED]
-        if unchanged:
-            index_missing(unchanged)
+        indexed = len(to_index) + (index_missing(unchanged) if unchanged else 0)
+        indexed_in = time.perf_counter() - started
+
         self.report(summary)
+        self.stdout.write(
+            f"Read and stored in {stored_in:.1f} s ({rate(len(summary.outcomes), stored_in)}/s), "
+            f"indexed {indexed} in {indexed_in:.1f} s ({rate(indexed, indexed_in)}/s)."
+        )
         if not summary.ok:
             raise CommandError(f"{len(summary.failures)} failed", returncode=1)
+
+    def progress(self, total, desc, unit, disabled):
+        return tqdm(total=total, desc=desc, unit=unit, disable=disabled or None, file=self.stderr._out)
 
     def report(self, summary):
         self.stdout.write(
