@@ -199,10 +199,17 @@ class _Index:
 
 
 _INDEX_CACHE: dict[tuple, _Index] = {}
+# The last gazetteer object seen and its index: building the content key walks the whole
+# gazetteer, which cost as much as the entity search itself on a 600-word article.
+_LAST: tuple[Gazetteer, _Index] | None = None
 
 
 def _index_for(gazetteer: Gazetteer) -> _Index:
     """Aliases grouped by their first word, longest first; cached per gazetteer content."""
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is gazetteer:
+        return last[1]
     key = (
         tuple((c.code, c.name, tuple(c.aliases)) for c in gazetteer.countries),
         tuple((o.name, tuple(o.aliases)) for o in gazetteer.organisations),
@@ -211,6 +218,7 @@ def _index_for(gazetteer: Gazetteer) -> _Index:
         if len(_INDEX_CACHE) > 8:
             _INDEX_CACHE.clear()
         _INDEX_CACHE[key] = _build_index(gazetteer)
+    _LAST = (gazetteer, _INDEX_CACHE[key])
     return _INDEX_CACHE[key]
 
 
