@@ -1,6 +1,7 @@
 """The home page and the search page, against a real Whoosh index holding the seeds."""
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
@@ -316,3 +317,174 @@ def test_message_is_shown_for_a_malformed_query(client, seeded):
     assert 'class="notice notice--info"' in html
     assert "could not be read as written" in html
     assert total_of(response) >= 1
+
+
+# --- Rendering cost and the markup it must keep ----------------------------------------------
+
+FACETS = ("country", "organisation", "year", "mentioned_year")
+
+
+def _facet_section(response, facet):
+    html = response.content.decode()
+    section = re.search(rf'<section class="facet" data-facet="{facet}".*?</section>', html, re.S)
+    return section.group(0)
+
+
+def _facet_links(response, facet):
+    """(is-selected, href, data-value, aria-current, hidden text, name, count label, count)
+    of every value of one facet section, those behind "Show all" included."""
+    return re.findall(
+        r'<li class="facet__item"><a class="facet__value( is-selected)?" href="([^"]*)" '
+        r'data-value="([^"]*)"( aria-current="true")?><span class="facet__box" aria-hidden="true">'
+        r'</span><span class="visually-hidden">(Selected, remove filter: |Filter by: )</span>'
+        r'<span class="facet__name">([^<]*)</span><span class="facet__count" '
+        r'aria-label="([^"]*)">(\d+)</span></a></li>',
+        _facet_section(response, facet),
+    )
+
+
+def _params(href):
+    return parse_qs(urlsplit(unescape(href)).query)
+
+
+TAG_LINK = r'<a class="tag tag--(country|organisation)" href="([^"]*)">([^<]*)</a>'
+
+
+def test_search_page_renders_a_fixed_number_of_templates(client, seeded):
+    """No template per facet value, timeline bar or hit: the page's cost must not grow
+    with them (an include per value made the page cost several times the search)."""
+    response = client.get("/search/")
+    assert response.status_code == 200
+    values = sum(len(_facet_links(response, facet)) for facet in FACETS)
+    assert values > 20
+    assert response.content.decode().count('<li class="hit">') == 10
+    names = [t.name for t in response.templates]
+    assert len(names) <= 16, names
+    assert names.count("sources/_hits.html") == 1
+    assert names.count("sources/_facet_list.html") <= 2 * len(FACETS)  # shown, "show all"
+
+
+def test_every_facet_value_link_toggles_its_value_in_this_search(client, seeded):
+    country = next(iter(facet_values(client.get("/search/"), "country")))
+    response = client.get("/search/", {"q": "said", "country": country, "sort": "newest"})
+    assert response.status_code == 200
+    seen_more = False
+    for facet in FACETS:
+        links = _facet_links(response, facet)
+        section = _facet_section(response, facet)
+        # Every value is listed with the same markup, those behind "Show all" too.
+        assert links and len(links) == section.count('class="facet__item"')
+        seen_more = seen_more or 'class="facet__more"' in section
+        for selected, href, data_value, current, hidden, name, label, count in links:
+            assert bool(selected) == bool(current) == (hidden == "Selected, remove filter: ")
+            assert data_value == name
+            assert label == f"{count} {'article' if count == '1' else 'articles'}"
+            assert href.startswith("/search/?")
+            params = _params(href)
+            assert params["q"] == ["said"] and params["sort"] == ["newest"]
+            assert "page" not in params  # back to the first page
+            value = {"Undated": "undated"}.get(name, unescape(name))
+            if facet == "country" and value == country:
+                assert selected and "country" not in params  # selected: the link removes it
+            elif facet == "country":
+                assert not selected and params["country"] == [country, value]
+            else:  # the link adds the value, the other filter stays
+                assert not selected and params[facet] == [value]
+                assert params["country"] == [country]
+    assert seen_more, "the seeds give at least one facet a 'Show all' list"
+
+
+def test_timeline_bars_carry_year_title_and_selection(client, seeded):
+    html = client.get("/search/", {"year": "2017"}).content.decode()
+    svg = re.search(r'<svg class="timeline__svg".*?</svg>', html, re.S).group(0)
+    bars = re.findall(
+        r'<a class="timeline__bar( is-selected)?" href="([^"]*)" aria-label="([^"]*)" '
+        r'data-year="(\d+)">\s*<title>([^<]*)</title>',
+        svg,
+    )
+    assert len(bars) == svg.count('class="timeline__bar')
+    for selected, href, label, year, title in bars:
+        assert re.fullmatch(rf"{year}: \d+ articles?", title)
+        assert label == title + (" (selected)" if selected else "")
+        years = _params(href).get("year", [])
+        if year == "2017":
+            assert selected and years == []  # the selected bar removes its year
+        else:
+            assert not selected and years == ["2017", year]
+    assert [bar[3] for bar in bars if bar[0]] == ["2017"]
+    # Coordinates are plain numbers.
+    fill = r'<rect class="timeline__fill" x="\d+" y="\d+" width="\d+" height="\d+"/>'
+    assert re.search(fill, svg)
+
+
+def test_hit_tags_narrow_the_current_search_and_follow_each_query(client, seeded):
+    country = next(iter(facet_values(client.get("/search/"), "country")))
+    for q in ("said", "state"):  # two renders: no link may carry over from the first
+        html = client.get("/search/", {"q": q, "country": country}).content.decode()
+        tags = [(facet, href, unescape(name)) for facet, href, name in re.findall(TAG_LINK, html)]
+        assert any(facet == "country" and name == country for facet, _, name in tags)
+        links = {}
+        for facet, href, name in tags:
+            params = _params(href)
+            assert params["q"] == [q]
+            if facet == "country" and name == country:
+                assert params["country"] == [country]  # already chosen: this very search
+            elif facet == "country":
+                assert params["country"] == [country, name]
+            else:
+                assert params["country"] == [country] and params["organisation"] == [name]
+            links.setdefault((facet, name), set()).add(href)
+        # The same tag on several hits links to the same place.
+        assert all(len(hrefs) == 1 for hrefs in links.values())
+
+
+def test_home_page_hits_link_to_articles_and_plain_filters(client, seeded):
+    html = client.get("/").content.decode()
+    latest = re.search(r'<ol class="hits hits--compact">.*?</ol>', html, re.S).group(0)
+    assert latest.count('<li class="hit">') == 5
+    titles = re.findall(r'<h3 class="hit__title"><a href="([^"]*)">', latest)
+    assert len(titles) == 5 and all(re.fullmatch(r"/sources/[^?]+/", t) for t in titles)
+    tags = re.findall(TAG_LINK, latest)
+    assert tags
+    for facet, href, name in tags:
+        assert _params(href) == {facet: [unescape(name)]}
+
+
+def test_facet_values_and_tags_are_escaped(client, db, fresh_index):
+    from tests.fixtures_search import make_source, rebuild_index
+
+    name = 'O\'Brien & Sons <b>"Co"</b>'
+    escaped = "O&#x27;Brien &amp; Sons &lt;b&gt;&quot;Co&quot;&lt;/b&gt;"
+    make_source("damascus", organisations=[name])
+    rebuild_index()
+    response = client.get("/search/", {"q": "Damascus"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<b>"Co"' not in html
+    assert f'data-value="{escaped}"' in html
+    assert f'<span class="facet__name">{escaped}</span>' in html
+    href = "/search/?q=Damascus&amp;organisation=O%27Brien+%26+Sons+%3Cb%3E%22Co%22%3C%2Fb%3E"
+    assert f'<a class="tag tag--organisation" href="{href}">{escaped}</a>' in html
+    organisations = _facet_links(response, "organisation")
+    assert [link[2] for link in organisations] == [escaped]
+    assert _params(organisations[0][1])["organisation"] == [name]
+    assert_csp_clean(response)
+
+
+def test_search_links_follow_the_script_prefix_of_each_request(client, seeded):
+    """The search's address is worked out once per URLconf and script prefix, not once."""
+    from django.test.utils import override_script_prefix
+
+    for prefix in ("/archive/", "/", "/other/"):
+        with override_script_prefix(prefix):
+            response = client.get("/search/", {"q": "said"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        facet_hrefs = [link[1] for link in _facet_links(response, "country")]
+        bar_hrefs = re.findall(r'<a class="timeline__bar[^"]*" href="([^"]*)"', html)
+        tag_hrefs = [href for _, href, _ in re.findall(TAG_LINK, html)]
+        sort = re.search(r'<nav class="sort".*?</nav>', html, re.S).group(0)
+        sort_hrefs = re.findall(r'href="([^"]*)"', sort)
+        assert facet_hrefs and bar_hrefs and tag_hrefs and sort_hrefs
+        for href in facet_hrefs + bar_hrefs + tag_hrefs + sort_hrefs:
+            assert href.startswith(f"{prefix}search/?"), (prefix, href)
