@@ -178,6 +178,14 @@ ACCOUNT_PROMPT = re.compile(
     re.I,
 )
 
+#: The header of a blog's tag, category or author archive page ("Tag Archives: ISIS").
+#: Also used by extract.py, which must never take such a line for a headline.
+ARCHIVE_HEADER = re.compile(
+    r"^(tag archives?|category archives?|author archives?|tagged|archives? for|category|tag)"
+    r"\s*:\s*\S.{0,60}$|^posts tagged\s+\S.{0,60}$",
+    re.I,
+)
+
 LINE_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("wiki-notice", re.compile(
         r"\bplease (do not|don'?t|don’t) edit\b|^this (article|page|section) "
@@ -190,9 +198,7 @@ LINE_PATTERNS: list[tuple[str, re.Pattern]] = [
         r"^this (article|page) (contains|uses|incorporates|is based on) (content|material|text) from\b"
         r"|\bGNU (FDL|Free Documentation License)\b|^text is available under the Creative Commons"
         r"|^retrieved from\b|^categor(y|ies) ?:|^this page was last (edited|modified)\b", re.I)),
-    ("archive-header", re.compile(
-        r"^(tag archives?|category archives?|author archives?|tagged|archives? for|tag)\s*:\s*\S.{0,60}$"
-        r"|^posts tagged\s+\S.{0,60}$", re.I)),
+    ("archive-header", ARCHIVE_HEADER),
     ("related-link", re.compile(
         r"^(read more|read also|also read|related|related story|related article|recommended|"
         r"more on this|watch|listen)\s*[:»›|\-–—]\s*\S.{0,200}$", re.I)),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from dateutil import parser as date_parser
 
-from .clean import Removal
+from .clean import ARCHIVE_HEADER, Removal
 
 
 @dataclass
@@ -75,11 +75,6 @@ NOT_OUTLETS = {
     "by", "author", "from", "via", "more", "also read", "read also", "recommended",
     "simply put", "in short", "quote", "question", "answer", "summary", "background",
 }
-ARCHIVE_HEADER = re.compile(
-    r"^(tag archives?|category archives?|author archives?|tagged|archives? for|category|tag)"
-    r"\s*:\s*\S.{0,60}$|^posts tagged\s+\S.{0,60}$",
-    re.I,
-)
 OUTLET_SUFFIXES = {
     "news", "times", "post", "daily", "herald", "tribune", "agency", "press", "journal",
     "gazette", "monitor", "review", "telegraph", "guardian", "express", "online", "network",
