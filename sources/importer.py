@@ -3,11 +3,13 @@
 Identity: an article is the same article when its content fingerprint matches (so the
 same text under two file names is one Source), or, failing that, when it sits at the same
 position of the same file (so an edited file updates its Sources instead of adding more).
-Each article is stored in its own transaction; a failure leaves nothing half-written and
-the rest of the batch goes on. Fields a curator edited are never overwritten.
+Each article is stored atomically (its own savepoint inside a transaction per
+FILES_PER_TRANSACTION files); a failure leaves nothing half-written and the rest of the
+batch goes on. Fields a curator edited are never overwritten.
 """
 
 import contextvars
+import itertools
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,9 @@ from .models import (
     SlugRedirect,
     Source,
 )
+
+#: Files stored per database transaction (each article in its own savepoint).
+FILES_PER_TRANSACTION = 50
 
 IMPORTABLE_SUFFIXES = {".txt", ".text", ".html", ".htm"}
 SLUG_MAX_LENGTH = 80
@@ -150,11 +155,16 @@ def import_file(path, gazetteer):
 
 
 def import_files(paths, gazetteer, processes=None):
-    """Yield (path, outcomes) for every file, in order; files are parsed on every core
-    (sources.ingest.parallel) and stored here, one transaction per article."""
-    max_bytes = settings.ARCHIVE_MAX_FILE_BYTES
-    for path, articles, reason in parse_files(paths, gazetteer, max_bytes, processes):
-        yield path, store_articles(path, articles, reason)
+    """Yield (path, outcomes) for every file, in order, once stored: files are parsed on
+    every core (sources.ingest.parallel) and stored here, FILES_PER_TRANSACTION files per
+    transaction (a commit per article was ~40% of the storing time), each article in its
+    own savepoint. An import killed mid-way loses at most the uncommitted files' articles,
+    whole; its re-run stores them."""
+    parsed = parse_files(paths, gazetteer, settings.ARCHIVE_MAX_FILE_BYTES, processes)
+    while group := list(itertools.islice(parsed, FILES_PER_TRANSACTION)):
+        with transaction.atomic():
+            stored = [(path, store_articles(path, articles, reason)) for path, articles, reason in group]
+        yield from stored
 
 
 def store_articles(path, articles, reason=None):

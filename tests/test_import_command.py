@@ -165,6 +165,34 @@ def test_failed_article_leaves_nothing_half_written(tmp_path, monkeypatch):
     assert Source.objects.count() == 0
 
 
+def test_a_failed_article_among_others_in_one_transaction_takes_back_only_itself(tmp_path, monkeypatch):
+    """Articles share a transaction (FILES_PER_TRANSACTION files), each in its own savepoint."""
+    from sources import importer
+
+    for name in ("a", "b", "c"):
+        text = ARTICLE + f"\nCase file {name.upper()}x was read out in court.\n"
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    real = importer.apply_mentions
+
+    def explode_on_b(source, article):
+        real(source, article)  # its mention rows are written, then taken back with it
+        if "Bx" in article.text:
+            raise RuntimeError("disk on fire")
+        return True
+
+    monkeypatch.setattr(importer, "FILES_PER_TRANSACTION", 3)
+    monkeypatch.setattr(importer, "apply_mentions", explode_on_b)
+    out, status = run_import(tmp_path)
+    assert status == 1 and "b.txt" in out and "disk on fire" in out
+    assert Source.objects.count() == 2
+    assert not Source.objects.filter(text__contains="Bx").exists()
+    from sources.models import CountryMention
+
+    assert set(CountryMention.objects.values_list("source_id", flat=True)) <= set(
+        Source.objects.values_list("pk", flat=True)
+    )
+
+
 def test_export_writes_json_lines():
     run_import(SEEDS)
     out = StringIO()
