@@ -442,7 +442,7 @@ def main(argv=None):
                 paths.append(str(workdir / "corpus"))
             print(f"Importing {' '.join(paths)} ...", flush=True)
             _, timings["import_s"] = manage(env, "import_sources", *paths)
-        _, timings["reconcile_s"] = manage(env, "reconcile_index", "--repair")
+            _, timings["reconcile_s"] = manage(env, "reconcile_index", "--repair")
         password = secrets.token_urlsafe(18)
         manage(env, "shell", "-c", MAKE_ADMIN % password)
         facts = json.loads(manage(env, "shell", "-c", FACTS)[0].stdout.strip().splitlines()[-1])
