@@ -32,8 +32,9 @@ from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
 
-#: Cached postings arrays per segment (a common word at 100,000 articles: ~1 MB).
-MAX_TERMS = 256
+#: Memory for cached postings arrays per segment (a word in most of 50,000 articles
+#: is ~0.8 MB); least recently used terms are dropped beyond it.
+MAX_POSTINGS_BYTES = 24 * 1024 * 1024
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -47,6 +48,7 @@ class SegmentArrays:
     def __init__(self, size):
         self.size = size
         self.postings = OrderedDict()  # (fieldname, btext) -> (ids, weights)
+        self.nbytes = 0  # of the arrays in self.postings
         self.lengths = {}  # fieldname -> field length of every document
         self.lock = threading.Lock()  # shared by the threads of a process
 
@@ -63,10 +65,14 @@ class SegmentArrays:
         if type(matcher) is not W3LeafMatcher:
             raise Unsupported("postings of type %s" % type(matcher).__name__)
         found = _read_postings(matcher)
+        size = found[0].nbytes + found[1].nbytes
         with self.lock:
-            self.postings[key] = found
-            while len(self.postings) > MAX_TERMS:
-                self.postings.popitem(last=False)
+            if key not in self.postings:
+                self.postings[key] = found
+                self.nbytes += size
+            while self.nbytes > MAX_POSTINGS_BYTES and len(self.postings) > 1:
+                _, (ids, weights) = self.postings.popitem(last=False)
+                self.nbytes -= ids.nbytes + weights.nbytes
         return found
 
     def field_lengths(self, reader, fieldname):
@@ -93,7 +99,7 @@ def _read_postings(matcher):
         if matcher._lastblock:
             break
         matcher._next_block()
-    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float64)
 
 
 class SegmentScorer:

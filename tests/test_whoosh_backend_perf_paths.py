@@ -298,3 +298,21 @@ def test_a_long_index_batch_commits_when_it_has_held_the_lock_long_enough(
     signals.reindex_sources([s.pk for s in sources])
     assert fresh_index.index.refresh().latest_generation() - generation == commits
     assert svc.search(svc.SearchQuery(q="wombat")).total == 10
+
+
+def test_related_articles_same_on_both_paths(seeded):
+    """more_like_this (the article page's related list) scored at once equals Whoosh's collector."""
+    b = backend()
+    checked = 0
+    for source in seeded[:8]:
+        answers = []
+        for fast in (True, False):
+            b.fast_path = fast
+            try:
+                result = b.more_like_this(source, end_offset=6)
+            finally:
+                b.fast_path = True
+            answers.append([(r.pk, r.score) for r in result["results"]])
+        assert answers[0] == answers[1], source.slug
+        checked += bool(answers[0])
+    assert checked >= 4
