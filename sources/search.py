@@ -683,7 +683,11 @@ def related(source, limit: int = 5) -> list[object]:
     if source is None or source.pk is None or limit <= 0:
         return []
     try:
-        results = list(_base_sqs().more_like_this(source)[: limit + 5])
+        # haystack's SearchQuerySet slicing does not reach more_like_this (the engine
+        # returned every related document: 84,000 at 100,000 articles); the query's own
+        # get_results passes the bounds.
+        query = _base_sqs().more_like_this(source).query
+        results = query.get_results(start_offset=0, end_offset=limit + 5)
     except Exception:  # related articles are a nicety on the detail page
         import logging
 
