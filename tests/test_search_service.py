@@ -337,3 +337,23 @@ def test_related_is_similar_published_and_never_the_source_itself(tricky):
     assert len(found) <= 5
     found = related(tricky["damascus"], limit=5)
     assert found and tricky["damascus"] not in found
+
+
+def test_related_asks_the_engine_for_a_bounded_page(seeded, monkeypatch):
+    """haystack's slicing does not reach more_like_this: without bounds the engine
+    returned every related document (84,000 at 100,000 articles)."""
+    from haystack import connections
+
+    backend = connections["default"].get_backend()
+    real = backend.more_like_this
+    seen = []
+
+    def recording(*args, **kwargs):
+        result = real(*args, **kwargs)
+        seen.append((kwargs.get("end_offset"), len(result["results"])))
+        return result
+
+    monkeypatch.setattr(backend, "more_like_this", recording)
+    source = max(seeded, key=lambda s: len(s.text))
+    assert related(source, limit=2)
+    assert seen and all(end == 7 and returned <= 7 for end, returned in seen)
