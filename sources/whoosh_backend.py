@@ -470,6 +470,13 @@ class _Leaf:
         return found
 
 
+def _all_of(queries):
+    """The queries AND-ed (a filter), or None when there are none."""
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else wq.And(queries)
+
+
 def empty_result():
     """What haystack expects from a search that found nothing."""
     return {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
@@ -811,7 +818,7 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
         if not searcher.doc_count():
             return empty
         page_num, page_length = self.calculate_page(start_offset, end_offset)
-        flt = (filters[0] if len(filters) == 1 else wq.And(filters)) if filters else None
+        flt = _all_of(filters)
         if self.fast_path:
             fast = self._fast_search(
                 searcher, parsed, flt, page_num, page_length, sortedby, reverse, facet_types,
@@ -1070,7 +1077,7 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
             filters.append(model_filter)
         if additional_query_string and additional_query_string.strip() not in ("", "*"):
             filters.append(self._parse(additional_query_string))
-        flt = (filters[0] if len(filters) == 1 else wq.And(filters)) if filters else None
+        flt = _all_of(filters)
         page_num, page_length = self.calculate_page(start_offset, end_offset)
         if self.fast_path:
             # Fifteen OR-ed terms match most of a large archive: Whoosh's collector took
