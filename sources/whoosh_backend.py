@@ -58,18 +58,23 @@ from whoosh import query as wq
 from whoosh import collectors, sorting
 from whoosh.analysis import RegexTokenizer, StemmingAnalyzer, StripFilter, LowercaseFilter
 from whoosh.fields import DATETIME, ID as WHOOSH_ID, NUMERIC, TEXT, FieldType, Schema
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Existence
 from whoosh.idsets import DocIdSet
 from whoosh.index import LockError
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.qparser import MultifieldParser, QueryParser
 from whoosh.sorting import Count, FieldFacet
 from whoosh.query.terms import MultiTerm
 from whoosh.reading import TermNotFound
 from whoosh.writing import CLEAR, SegmentWriter
 
-from .whoosh_scoring import SegmentArrays, SegmentScorer, Unsupported, bits_to_mask, top_hits
+from .whoosh_scoring import (
+    SegmentArrays,
+    SegmentScorer,
+    Unsupported,
+    bits_to_mask,
+    read_postings,
+    top_hits,
+)
 
 log = logging.getLogger(__name__)
 
@@ -249,23 +254,9 @@ def iter_bits(bits):
 
 
 def _posting_ids(matcher):
-    """Every document id of a fresh postings matcher, deleted documents included.
-
-    Whoosh's own leaf matcher is read a block (a tuple of ids) at a time instead of one
-    Python call per posting; any other matcher goes through all_ids()."""
-    if isinstance(matcher, FilterMatcher):  # SegmentReader.postings' deletion filter
-        matcher = matcher.child
-    if type(matcher) is not W3LeafMatcher:
-        return matcher.all_ids()
-    ids = []
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        ids.extend(matcher._ids[matcher._i:])
-        if matcher._lastblock:
-            break
-        matcher._next_block()
-    return ids
+    """Every document id of a fresh postings matcher, deleted documents included."""
+    read = read_postings(matcher)
+    return read[0] if read is not None else matcher.all_ids()
 
 
 class _BitsDocs(DocIdSet):

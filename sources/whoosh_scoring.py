@@ -59,12 +59,11 @@ class SegmentArrays:
                 self.postings.move_to_end(key)
                 return found
         # A fresh matcher: the tree's own leaves may have moved (a phrase looks ahead).
-        matcher = reader.postings(*key)
-        while type(matcher) is wrappers.FilterMatcher and matcher._exclude:
-            matcher = matcher.child  # the deletion filter: deletions are masked later
-        if type(matcher) is not W3LeafMatcher:
-            raise Unsupported("postings of type %s" % type(matcher).__name__)
-        found = _read_postings(matcher)
+        # Deleted documents are included here and masked out later.
+        read = read_postings(reader.postings(*key), with_weights=True)
+        if read is None:
+            raise Unsupported("postings of %s are not Whoosh's leaf matcher" % (key,))
+        found = np.array(read[0], dtype=np.int32), np.array(read[1], dtype=np.float64)
         size = found[0].nbytes + found[1].nbytes
         with self.lock:
             if key not in self.postings:
@@ -86,20 +85,27 @@ class SegmentArrays:
         return found
 
 
-def _read_postings(matcher):
-    """(ids, weights) of a fresh leaf matcher, a block at a time."""
-    ids, weights = [], []
+def read_postings(matcher, with_weights=False):
+    """(ids, weights or None) of a fresh postings matcher, deleted documents included,
+    read a block (a tuple) at a time instead of one Python call per posting; None when
+    it is not Whoosh's own leaf matcher (under SegmentReader's deletion filter)."""
+    while type(matcher) is wrappers.FilterMatcher and matcher._exclude:
+        matcher = matcher.child
+    if type(matcher) is not W3LeafMatcher:
+        return None
+    ids, weights = [], [] if with_weights else None
     while matcher.is_active():
         if matcher._ids is None:
             matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
         ids.extend(matcher._ids[matcher._i:])
-        weights.extend(matcher._weights[matcher._i:])
+        if with_weights:
+            if matcher._weights is None:
+                matcher._read_weights()
+            weights.extend(matcher._weights[matcher._i:])
         if matcher._lastblock:
             break
         matcher._next_block()
-    return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float64)
+    return ids, weights
 
 
 class SegmentScorer:

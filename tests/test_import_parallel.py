@@ -7,17 +7,15 @@ import re
 import shutil
 import subprocess
 import sys
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from sources import importer
 from sources.ingest import parallel
 from sources.ingest.gazetteer import load_default_gazetteer
 from sources.models import Source
+from tests.test_import_command import run_import
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -40,15 +38,6 @@ def corpus(tmp_path_factory):
     (out / "empty.txt").write_bytes(b"")
     (out / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     return out
-
-
-def run_import(*args):
-    out = StringIO()
-    try:
-        call_command("import_sources", *map(str, args), "--no-progress", stdout=out, stderr=StringIO())
-    except CommandError as exc:
-        return out.getvalue(), exc.returncode
-    return out.getvalue(), 0
 
 
 def without_timings(out):
