@@ -95,6 +95,6 @@ class SourceIndex(indexes.SearchIndex, indexes.Indexable):
         return hashlib.sha256(obj.text.encode("utf-8")).hexdigest()[:16]
 
     def prepare_spell(self, obj):
-        words = {w.lower() for w in _SPELL_WORD.findall(obj.title)}
-        words.update(w.lower() for w in _SPELL_WORD.findall(obj.text))
+        words = set(map(str.lower, _SPELL_WORD.findall(obj.title)))
+        words.update(map(str.lower, _SPELL_WORD.findall(obj.text)))
         return " ".join(sorted(words))

@@ -14,9 +14,10 @@ transaction commits (transaction.on_commit), in one batch (one index writer):
 ``deferred_indexing()`` collects the pks of a whole run (an import) and indexes them in
 ONE batch on exit. ``reindex_sources(pks)`` indexes given pks now (admin actions, merges).
 
-Nothing here assumes Whoosh: a backend with ``apply_batches`` (sources/whoosh_backend.py)
-gets the batches as one stream (few writers and commits for a whole import), any other
-gets update() + remove() per batch.
+Nothing here assumes Whoosh: a backend with ``index_many`` (sources/whoosh_backend.py)
+gets a large set of pks at once (an import's: it indexes them with several processes), one
+with ``apply_batches`` gets the batches as one stream (few writers and commits), any
+other gets update() + remove() per batch.
 """
 
 import logging
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 
 _state = threading.local()
 BATCH_SIZE = 500
+#: From this many pks on, a backend with ``index_many`` (worker processes) gets them.
+INDEX_MANY_MIN = 2000
 
 
 def _deferred_stack():
@@ -65,10 +68,10 @@ def _using_aliases():
     return list(connections.connections_info.keys())
 
 
-def reindex_sources(pks, using=None, progress=None):
+def reindex_sources(pks, using=None, progress=None, many=True):
     """Index the given Source pks now: published ones updated, the others removed.
     ``progress(n)`` is called as each batch of n pks is done (with several connections,
-    once per connection)."""
+    once per connection). ``many=False``: never the backend's ``index_many``."""
     from .models import Source
 
     pks = {int(pk) for pk in pks if pk is not None}
@@ -81,6 +84,10 @@ def reindex_sources(pks, using=None, progress=None):
         except NotHandled:
             continue
         backend = connections[alias].get_backend()
+        index_many = getattr(backend, "index_many", None)
+        if many and index_many is not None and len(pks) >= INDEX_MANY_MIN:
+            index_many(index, pks, progress=progress)
+            continue
         batches = _batches(index, alias, sorted(pks), progress)
         apply_batches = getattr(backend, "apply_batches", None)
         if apply_batches is not None:

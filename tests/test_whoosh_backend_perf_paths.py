@@ -244,34 +244,6 @@ def test_schema_keeps_the_body_out_of_stored_fields(seeded):
     assert SourceIndex().fields["text"].use_template is False
 
 
-def test_lengths_in_memory_write_the_same_segment(seeded, tmp_path):
-    """ArchiveSegmentWriter keeps field lengths in memory at commit: its postings and
-    terms files are byte for byte those of Whoosh's own SegmentWriter."""
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.writing import SegmentWriter
-
-    from sources.whoosh_backend import WRITER_OPTIONS, ArchiveSegmentWriter
-
-    b = backend()
-    index = connections["default"].get_unified_index().get_index(Source)
-    docs = b._prepare_docs(index, index.index_queryset().order_by("pk"))
-    assert len(docs) > 10
-    written = {}
-    for name, writer_class in (("whoosh", SegmentWriter), ("archive", ArchiveSegmentWriter)):
-        folder = tmp_path / name
-        folder.mkdir()
-        ix = FileStorage(str(folder)).create_index(b.schema)
-        writer = writer_class(ix, **WRITER_OPTIONS)
-        for doc in docs:
-            writer.add_document(**doc)
-        writer.commit()
-        written[name] = {
-            path.suffix: path.read_bytes() for path in folder.iterdir() if path.suffix in (".pst", ".trm")
-        }
-    assert set(written["whoosh"]) == {".pst", ".trm"}
-    assert written["archive"] == written["whoosh"]
-
-
 def test_spelling_vocabulary_holds_each_documents_words(seeded):
     b = backend()
     searcher = b.searcher()

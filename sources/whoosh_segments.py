@@ -1,0 +1,251 @@
+"""Indexing many Sources at once: worker processes write new Whoosh segments without the
+write lock, and one commit swaps them in.
+
+Used by build_index (the whole index) and by a large index batch (an import's):
+
+* the pks are split into contiguous ranges, one per worker process (forked, each with
+  its own database connection); a worker prepares its documents (no template) and writes
+  them with its own unlocked writer (sources/whoosh_writing.py) into one new segment, or
+  several when its posting pool passes ``limitmb`` (as whoosh.multiproc does, without
+  merging them again);
+* the parent then takes the index's write lock once and writes ONE table of contents
+  with the new segments: searches see the old index until that instant, then the new
+  one, never an empty or half-indexed one;
+* documents indexed while the workers ran (a curator's save) win over the workers'
+  copies, which are deleted; with ``replace`` the old segments go, otherwise the older
+  copies of every pk asked for are deleted from them;
+* Sources changed, unpublished or deleted after the workers read them are re-indexed
+  or removed right after the swap (``catch_up``).
+
+Whoosh-only: it writes segments.
+"""
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+import traceback
+
+from django.db import connections as db_connections
+from django.utils import timezone
+from haystack import connections
+from haystack.constants import ID
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, clean_files
+from whoosh.reading import SegmentReader
+from whoosh.util import random_name
+
+from .whoosh_writing import ArchiveSegmentWriter
+
+#: Documents read from the database at a time.
+CHUNK = 500
+#: Memory for each worker's posting pool before it starts another segment.
+DEFAULT_LIMITMB = 1024
+
+
+class WorkerFailed(Exception):
+    pass
+
+
+def index_in_segments(alias, index, pks, replace=False, workers=None, limitmb=DEFAULT_LIMITMB, progress=None):
+    """Index the Sources ``pks`` (their published ones) into new segments and swap them
+    in; returns (documents written, documents kept from saves meanwhile).
+    ``progress(n)`` is called as the workers go."""
+    backend = connections[alias].get_backend()
+    backend.setup()
+    workers = workers or os.cpu_count() or 1
+    started_at = timezone.now()
+    before = {s.segid for s in backend.index.refresh()._read_toc().segments}
+    # The workers write into a folder of their own: any commit in the index's folder
+    # (a curator's save) deletes the segment files its table of contents does not list.
+    build_dir = tempfile.mkdtemp(prefix="build-", dir=backend.storage.folder)
+    try:
+        FileStorage(build_dir).create_index(backend.schema, indexname=backend.index.indexname)
+        ranges = _split(sorted(pks), workers)
+        segments, written = _run_workers(
+            [(alias, index.get_model()._meta.label, build_dir, chunk, limitmb) for chunk in ranges],
+            progress,
+        )
+        kept = _swap(backend, build_dir, segments, before, replace, [_identifier(index, pk) for pk in pks])
+    finally:
+        shutil.rmtree(build_dir, ignore_errors=True)
+    catch_up(alias, started_at)
+    backend._drop_searcher()
+    return written, kept
+
+
+def _identifier(index, pk):
+    model = index.get_model()
+    return "%s.%s.%s" % (model._meta.app_label, model._meta.model_name, pk)
+
+
+def _split(pks, parts):
+    size = -(-len(pks) // parts) if pks else 0
+    return [pks[i : i + size] for i in range(0, len(pks), size)] if size else []
+
+
+# --- the workers ------------------------------------------------------------------------
+
+_done = None  # pks done by all workers, shared with the parent
+
+
+def _run_workers(tasks, progress):
+    global _done
+    if not tasks:
+        return [], 0
+    db_connections.close_all()  # the parent's connection must not be shared after fork
+    context = multiprocessing.get_context("fork")
+    _done = context.Value("q", 0)
+    reported = 0
+    with context.Pool(len(tasks)) as pool:
+        pending = pool.map_async(_build_segments, tasks, chunksize=1)
+        while True:
+            pending.wait(0.5)
+            if progress is not None and _done.value > reported:
+                progress(_done.value - reported)
+                reported = _done.value
+            if pending.ready():
+                break
+        built = pending.get()
+    segments = [segment for worker_segments, _ in built for segment in worker_segments]
+    return segments, sum(count for _, count in built)
+
+
+def _build_segments(task):
+    try:
+        return _write_segments(*task)
+    except Exception:
+        # Whoosh's exceptions do not always survive pickling back to the parent.
+        raise WorkerFailed("an indexing worker failed:\n" + traceback.format_exc()) from None
+
+
+def _write_segments(alias, model_label, build_dir, pks, limitmb):
+    """In a worker process: index these pks of one model into new segments."""
+    db_connections.close_all()
+    from django.apps import apps
+
+    backend = connections[alias].get_backend()
+    backend.setup()
+    index = connections[alias].get_unified_index().get_index(apps.get_model(model_label))
+    # A storage whose temporary folders are this process's own: a Whoosh writer deletes
+    # "<index>.tmp" when it finishes, which would pull the files from under the others.
+    ix = _WorkerStorage(build_dir).open_index(backend.index.indexname)
+    segments, count, writer = [], 0, None
+    try:
+        for start in range(0, len(pks), CHUNK):
+            objs = index.index_queryset(using=alias).filter(pk__in=pks[start : start + CHUNK]).order_by("pk")
+            docs = backend._prepare_docs(index, objs)
+            if writer is None and docs:
+                writer = _new_writer(ix, backend)
+            for doc in docs:
+                writer.add_document(**doc)
+            count += len(docs)
+            with _done.get_lock():
+                _done.value += len(pks[start : start + CHUNK])
+            if writer is not None and writer.pool.memory_bytes() > limitmb * 2**20:
+                segments.append(_finish(writer))
+                writer = None
+        if writer is not None:
+            segments.append(_finish(writer))
+            writer = None
+    except BaseException:
+        if writer is not None:
+            writer.cancel()
+        raise
+    finally:
+        db_connections.close_all()
+    return segments, count
+
+
+def _new_writer(ix, backend):
+    writer = ArchiveSegmentWriter(ix, _lk=False)
+    writer.schema = backend.schema  # the code's schema, also when the index's differs
+    return writer
+
+
+def _finish(writer):
+    segment = writer._finalize_segment()
+    writer._finish()
+    return segment
+
+
+class _WorkerStorage(FileStorage):
+    def temp_storage(self, name=None):
+        return super().temp_storage("build-%d-%s" % (os.getpid(), name or random_name()))
+
+
+# --- the swap ---------------------------------------------------------------------------
+
+def _swap(backend, build_dir, segments, before, replace, identifiers):
+    """ONE table-of-contents commit under the write lock: the new segments (their files
+    moved in from ``build_dir``), the segments written since the workers started (their
+    documents win over the workers' copies), and, unless ``replace``, the older segments
+    without the older copies of ``identifiers``. Returns the number of documents kept
+    from those newer segments."""
+    writer = backend._acquire_writer()
+    try:
+        _move_files(build_dir, writer.storage.folder, segments)
+        since = [s for s in writer.segments if s.segid not in before]
+        older = [] if replace else [s for s in writer.segments if s.segid in before]
+        newer = set()
+        for segment in since:
+            newer.update(_identifiers_in(writer.storage, writer.schema, segment))
+        _delete(writer.storage, backend.schema, segments, newer)
+        _delete(writer.storage, writer.schema, older, identifiers)
+        final = older + segments + since
+        writer._close_segment()
+        TOC(backend.schema, final, writer.generation).write(writer.storage, writer.indexname)
+        clean_files(writer.storage, writer.indexname, writer.generation, final)
+    finally:
+        writer._finish()
+    backend.index = backend.index.refresh()
+    return sum(s.doc_count() for s in since)
+
+
+def _move_files(source_dir, target_dir, segments):
+    prefixes = tuple(segment.segment_id() + "." for segment in segments)
+    for name in os.listdir(source_dir):
+        if name.startswith(prefixes):
+            os.replace(os.path.join(source_dir, name), os.path.join(target_dir, name))
+
+
+def _identifiers_in(storage, schema, segment):
+    reader = SegmentReader(storage, schema, segment)
+    try:
+        return {fields[ID] for docnum, fields in reader.iter_docs() if ID in fields}
+    finally:
+        reader.close()
+
+
+def _delete(storage, schema, segments, identifiers):
+    """Mark the documents with these identifiers deleted in these segments."""
+    if not identifiers:
+        return
+    for segment in segments:
+        reader = SegmentReader(storage, schema, segment)
+        try:
+            for identifier in identifiers:
+                if (ID, identifier) in reader:
+                    for docnum in reader.postings(ID, identifier).all_ids():
+                        segment.delete_document(docnum)
+        finally:
+            reader.close()
+
+
+def catch_up(alias, started_at):
+    """Sources saved, unpublished or deleted since the workers read them."""
+    from .models import Source
+    from .signals import reindex_sources
+
+    backend = connections[alias].get_backend()
+    backend._drop_searcher()
+    changed = set(Source.objects.filter(updated__gte=started_at).values_list("pk", flat=True))
+    published = set(Source.objects.published().values_list("pk", flat=True))
+    indexed = set()
+    for fields in backend.searcher().reader().all_stored_fields():
+        try:
+            indexed.add(int(fields.get("django_id")))
+        except (TypeError, ValueError):
+            continue
+    # Not with worker processes again: what this finds is what they just missed.
+    reindex_sources(changed | (indexed - published) | (published - indexed), using=alias, many=False)

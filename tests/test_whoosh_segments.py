@@ -1,0 +1,93 @@
+"""Many Sources indexed at once by worker processes writing new segments
+(sources/whoosh_segments.py), as an import's index batch and build_index do.
+
+The workers are forked and read the committed database: transactional tests.
+"""
+
+import pytest
+from django.utils import timezone
+
+from sources import search as svc
+from sources import signals, whoosh_segments
+from sources.models import Source
+from tests.fixtures_search import make_source
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def spec(i, word):
+    return dict(
+        title=f"Report {i} about {word}",
+        outlet="Reuters",
+        author="",
+        published=None,
+        date_precision="unknown",
+        text=f"Security forces met {word} officials. Item {i}.",
+        countries=["Syria"] if i % 2 else ["Iraq"],
+        organisations=["Islamic State"] if i % 3 == 0 else [],
+        years=[2010 + i % 3],
+    )
+
+
+def total(q):
+    return svc.search(svc.SearchQuery(q=q)).total
+
+
+def stored_ids(backend):
+    backend._drop_searcher()
+    return sorted(int(f["django_id"]) for f in backend.searcher().reader().all_stored_fields())
+
+
+@pytest.fixture
+def sources(fresh_index):
+    made = [make_source(f"seg{i}", spec(i, "wombat"), slug=f"seg-{i}") for i in range(12)]
+    signals.reindex_sources([s.pk for s in made], many=False)
+    assert total('"about wombat"') == 12
+    return made
+
+
+def test_many_pks_replace_their_older_copies_and_drop_unpublished(sources, fresh_index, monkeypatch):
+    monkeypatch.setattr(signals, "INDEX_MANY_MIN", 5)
+    renamed, unpublished = sources[:3], sources[3:5]
+    Source.objects.filter(pk__in=[s.pk for s in renamed]).update(title="Report about a quokka")
+    Source.objects.filter(pk__in=[s.pk for s in unpublished]).update(is_published=False)
+    segments_before = len(fresh_index.index.refresh()._read_toc().segments)
+
+    signals.reindex_sources([s.pk for s in sources])
+
+    toc = fresh_index.index.refresh()._read_toc()
+    assert len(toc.segments) > segments_before  # written by the workers, not one writer
+    assert stored_ids(fresh_index) == sorted(s.pk for s in sources[:3] + sources[5:])
+    assert total("quokka") == 3
+    assert total('"about wombat"') == 7  # the old titles are gone
+    assert total("wombat") == 10
+
+
+def test_saves_while_the_workers_run_win(sources, fresh_index, monkeypatch):
+    """A curator's save indexed while the workers ran is kept over the workers' copy;
+    an unpublish is caught up after the swap."""
+    monkeypatch.setattr(signals, "INDEX_MANY_MIN", 5)
+    edited, withdrawn = sources[0], sources[1]
+    run_workers = whoosh_segments._run_workers
+
+    def workers_then_saves(tasks, progress):
+        built = run_workers(tasks, progress)
+        Source.objects.filter(pk=edited.pk).update(title="Report about a numbat")
+        signals.reindex_sources([edited.pk], many=False)  # a save: its own segment
+        Source.objects.filter(pk=withdrawn.pk).update(is_published=False, updated=timezone.now())
+        signals.reindex_sources([withdrawn.pk], many=False)  # removes the old copy only
+        return built
+
+    monkeypatch.setattr(whoosh_segments, "_run_workers", workers_then_saves)
+    signals.reindex_sources([s.pk for s in sources])
+
+    assert stored_ids(fresh_index) == sorted(s.pk for s in sources if s.pk != withdrawn.pk)
+    assert total('"about numbat"') == 1
+    assert total('"about wombat"') == 10
+
+
+def test_progress_counts_every_pk(sources, fresh_index, monkeypatch):
+    monkeypatch.setattr(signals, "INDEX_MANY_MIN", 5)
+    done = []
+    signals.reindex_sources([s.pk for s in sources], progress=done.append)
+    assert sum(done) == len(sources)
