@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from sources.models import Source
+from sources.models import CountryMention, MentionedYear, OrganisationMention, Source
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 ARTICLE = (
@@ -191,6 +191,103 @@ def test_a_failed_article_among_others_in_one_transaction_takes_back_only_itself
     assert set(CountryMention.objects.values_list("source_id", flat=True)) <= set(
         Source.objects.values_list("pk", flat=True)
     )
+
+
+def write_articles(folder, names):
+    for name in names:
+        text = ARTICLE + f"\nCase file {name.upper()}x was read out in court in 2017.\n"
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+
+
+def stored_rows():
+    """Every stored row, pks counted from each table's first (insertion order kept)."""
+    first = {
+        model: model.objects.order_by("pk").values_list("pk", flat=True).first() or 0
+        for model in (Source, CountryMention, OrganisationMention, MentionedYear)
+    }
+
+    def mentions(rows, model):
+        return [(pk - first[model], *values) for pk, *values in rows.order_by("pk")]
+
+    return [
+        (
+            s.pk - first[Source], s.source_file, s.position, s.slug, s.title, s.text, s.removed_lines, s.fingerprint,
+            mentions(s.countrymention_set.values_list("pk", "country__code", "mentions"), CountryMention),
+            mentions(s.organisationmention_set.values_list("pk", "organisation__name", "mentions"), OrganisationMention),
+            mentions(s.mentioned_years.values_list("pk", "year", "mentions"), MentionedYear),
+        )
+        for s in Source.objects.order_by("pk")
+    ]
+
+
+def test_new_articles_are_created_together_as_one_by_one(tmp_path, monkeypatch):
+    """A transaction's new articles are inserted in a few queries, into the same rows (in
+    the same order: pks, slugs, mention rows) as one query per row gives."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sources import importer
+
+    write_articles(tmp_path, "abcdef")
+    with CaptureQueriesContext(connection) as together:
+        out, status = run_import(tmp_path)
+    assert status == 0 and "6 created" in out
+    inserts = [q["sql"] for q in together.captured_queries if q["sql"].startswith("INSERT")]
+    # One INSERT each for the Sources, country, organisation and year rows.
+    assert len(inserts) == 4, inserts
+    rows = stored_rows()
+    assert len({row[3] for row in rows}) == 6  # six slugs, all different
+
+    Source.objects.all().delete()
+    monkeypatch.setattr(importer, "_all_new", lambda group: False)
+    with CaptureQueriesContext(connection) as one_by_one:
+        out, status = run_import(tmp_path)
+    assert status == 0 and "6 created" in out
+    assert len([q for q in one_by_one.captured_queries if q["sql"].startswith("INSERT")]) == 6 * 4
+    assert stored_rows() == rows
+
+
+def test_new_articles_created_together_are_indexed(tmp_path):
+    """bulk_create sends no post_save: the Sources are queued for indexing all the same."""
+    from sources import importer
+    from sources.signals import deferred_indexing
+
+    write_articles(tmp_path, "abc")
+    files, _ = importer.find_files([tmp_path])
+    with deferred_indexing() as touched, importer.import_context():
+        outcomes = [o for _, file_outcomes in importer.import_files(files, importer.gazetteer_from_db(), processes=0) for o in file_outcomes]
+        queued = set(touched)
+        touched.clear()
+    assert [o.status for o in outcomes] == [importer.CREATED] * 3
+    assert queued == set(Source.objects.values_list("pk", flat=True)) == {o.source_pk for o in outcomes}
+
+
+def test_a_database_error_in_a_group_of_new_articles_takes_back_only_its_article(tmp_path, monkeypatch):
+    """The database itself refuses one article's rows (a negative count breaks the CHECK of a
+    positive integer column) while the group is inserted together: that article fails alone,
+    the others are stored one by one, whole."""
+    from sources.ingest import parallel
+    from sources.models import MentionedYear
+
+    write_articles(tmp_path, "abc")
+    real = parallel.process
+
+    def negative_year_count_in_b(text, gazetteer):
+        articles = real(text, gazetteer)
+        for article in articles:
+            if "Bx" in article.text:
+                article.years = {2017: -1}
+        return articles
+
+    monkeypatch.setattr(parallel, "process", negative_year_count_in_b)
+    out, status = run_import(tmp_path)
+    assert status == 1 and "b.txt" in out and "IntegrityError" in out
+    assert "2 created" in out and "1 failed" in out
+    assert sorted(Source.objects.values_list("source_file", flat=True)) == ["a.txt", "c.txt"]
+    for source in Source.objects.all():
+        assert list(source.mentioned_years.values_list("year", "mentions")) == [(2015, 1), (2016, 1), (2017, 1)]
+        assert source.countrymention_set.exists() and source.organisationmention_set.exists()
+    assert MentionedYear.objects.count() == 6
 
 
 def test_export_writes_json_lines():

@@ -1,5 +1,7 @@
 """clean(): every rule on the seeds and on made-up web-page noise; real paragraphs survive."""
 
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,18 @@ def test_paragraphs_are_separated_by_exactly_one_blank_line():
     cleaned = clean("\n\n  First   paragraph.\u00a0 Still first.  \n\n\n\n\nSecond\tparagraph. \n\n")
     assert cleaned.text == "First paragraph. Still first.\n\nSecond paragraph."
     assert cleaned.removed == []
+
+
+def test_every_kind_of_whitespace_becomes_one_space():
+    # Any Unicode space, alone or in a run; not the line breaks, nor the control characters
+    # that are dropped (of those, tab, vertical tab and form feed are spaces).
+    spaces = [
+        char for char in map(chr, range(sys.maxunicode + 1))
+        if char.isspace() and (unicodedata.category(char) != "Cc" or char in "\t\v\f")
+    ]
+    words = [f"w{n}" for n in range(len(spaces) + 1)]
+    text = "".join(word + space for word, space in zip(words, spaces)) + words[-1] + "".join(spaces) + "end."
+    assert clean(f"{text}\n\nSecond.").text == " ".join(words) + " end.\n\nSecond."
 
 
 def test_hard_wrapped_prose_is_rejoined():
@@ -362,3 +376,18 @@ def test_gambling_spam_never_reaches_any_seed_text():
         text = clean(seed(number)).text.casefold()
         for word in ("bozdurma", "paysafe", "astropay", "casino"):
             assert word not in text
+
+
+@pytest.mark.parametrize("body_paragraphs", [6, 80])
+def test_pull_quote_is_found_on_short_and_long_pages(body_paragraphs):
+    """Short pages compare paragraphs directly, long ones through an index of word pairs."""
+    body = [
+        f"Paragraph {n} tells how the commission in district {n} counted {n * 7} ballots "
+        f"before officials from region {n} signed the protocol {n} on the same evening."
+        for n in range(body_paragraphs)
+    ]
+    source = "The spokesman said that the vote had been free and fair and that observers agreed with him fully."
+    quote = "the vote had been free and fair and that observers agreed"
+    cleaned = clean("\n\n".join(["Election results confirmed", *body[:3], source, quote, *body[3:]]))
+    assert rules(cleaned)["repeated-paragraph"] == [quote]
+    assert source in paragraphs(cleaned) and quote not in paragraphs(cleaned)

@@ -242,6 +242,8 @@ def test_parse_date_rejects_implausible_years():
         ("a $2016 bill", {}),
         ("about 2000 people fled", {}),
         ("in 1066 and in 2999", {}),
+        # What may not stand right before a year: a word character, "/", a decimal point.
+        ("2015 began; a2016, 1/2017, 1.2018 and 3,2019 are not years; (2020) is", {2015: 1, 2020: 1}),
     ],
 )
 def test_count_years(text, expected):

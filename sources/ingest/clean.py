@@ -56,7 +56,8 @@ class _Paragraph:
 
     def __init__(self, line: str):
         self.original = line
-        self.is_heading = bool(EDIT_MARKER_AT_END.search(line))  # wiki section heading
+        # A wiki section heading. The cheap test first: the marker can only end the line.
+        self.is_heading = line.rstrip().endswith("]") and bool(EDIT_MARKER_AT_END.search(line))
         self.bare = EDIT_MARKER_AT_END.sub("", line).strip() if self.is_heading else line
         self.text = line
         self.rule: str | None = None
@@ -71,10 +72,6 @@ class _Paragraph:
 # --- whitespace -------------------------------------------------------------
 
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-SPACE_RUN = re.compile(r"[^\S\n]+")  # any whitespace except newline, including NBSP
-# Same result as SPACE_RUN.sub(" ", ...) but leaves single spaces alone (most of them):
-# a run of two or more, or one whitespace character other than a space.
-SPACE_RUN_TO_COLLAPSE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # tabs etc. are spaces
 
 
@@ -83,10 +80,17 @@ def _normalise_lines(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = ZERO_WIDTH.sub("", text)
-    # Control characters never belong in article text. Neither pattern matches "\n", so
-    # substituting over the whole text is the same as line by line, and faster.
-    text = SPACE_RUN_TO_COLLAPSE.sub(" ", CONTROL_CHARACTERS.sub("", text))
-    return [line.strip() for line in text.split("\n")]
+    # Control characters never belong in article text (the pattern does not match "\n").
+    text = CONTROL_CHARACTERS.sub("", text)
+    return [_single_spaced(line) for line in text.split("\n")]
+
+
+def _single_spaced(line: str) -> str:
+    """Every run of whitespace (NBSP included) as one space, none at the ends.
+
+    str.split() splits at exactly the characters regex \\s matches (both use
+    str.isspace), and it is several times faster than a substitution."""
+    return " ".join(line.split())
 
 
 CLOSING_PUNCTUATION_AT_END = re.compile(r"[.!?:;\"”’)\]]$")
@@ -219,9 +223,11 @@ LINE_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("bare-url", re.compile(r"^(https?://|www\.)\S+$", re.I)),
 ]
 
-WIKI_SIGNALS = re.compile(
-    r"\[\s*edit\s*\]\s*$|^jump to:?\s*navigation|^Template:\S|, the free encyclopedia$", re.I | re.M
-)
+# Two patterns, not one alternation: one that only has to be tried at the start of the
+# line, and one whose every branch starts with a literal character, which re then skips
+# to instead of trying the pattern at every position.
+WIKI_SIGNALS_AT_START = re.compile(r"jump to:?\s*navigation|Template:\S", re.I)
+WIKI_SIGNALS_AT_END = re.compile(r"\[\s*edit\s*\]\s*$|, the free encyclopedia$", re.I)
 WIKI_FROM = re.compile(r"^From [A-Z][\w\-]+(?: [A-Z][\w\-]+)?(, the free encyclopedia)?$")
 
 
@@ -244,7 +250,7 @@ RIGHTS_RESERVED_AT_END = re.compile(r"\ball rights reserved\.?$", re.I)
 
 
 def _looks_like_wiki(lines: list[str]) -> bool:
-    return any(WIKI_SIGNALS.search(line) for line in lines if line)
+    return any(WIKI_SIGNALS_AT_START.match(line) or WIKI_SIGNALS_AT_END.search(line) for line in lines if line)
 
 
 def classify_line(line: str, *, is_wiki: bool = False, position: int = 0) -> str | None:
@@ -259,7 +265,7 @@ def classify_line(line: str, *, is_wiki: bool = False, position: int = 0) -> str
     # words they need (a cheap test on the lower-cased line, exact for case-insensitive
     # ASCII words unless one of the few letters re.IGNORECASE equates with an ASCII letter
     # is present).
-    lower = None if IGNORECASE_ASCII_LOOKALIKES.search(line) else line.lower()
+    lower = line.lower() if line.isascii() or not IGNORECASE_ASCII_LOOKALIKES.search(line) else None
     for rule, pattern in LINE_PATTERNS:
         hint = LINE_PATTERN_HINTS.get(rule)
         if hint is not None and lower is not None and not hint(lower):
@@ -289,16 +295,20 @@ def is_spam(line: str) -> bool:
     words = _words(line)
     if not words:
         return False
-    hits = sum(1 for word in words if word in SPAM_WORDS)
-    has_sentence_punctuation = bool(SENTENCE_PUNCTUATION.search(line))
-    is_lowercase = not any(ch.isupper() for ch in line)
-    if has_sentence_punctuation:
+    hits = sum(map(SPAM_WORDS.__contains__, words))
+    if SENTENCE_PUNCTUATION.search(line):
         # A sentence that is mostly spam vocabulary ("Buy cheap viagra, cialis online!").
         return hits >= 3 and hits >= len(words) / 2
+    is_lowercase = not any(ch.isupper() for ch in line)
     if hits >= 2 or (hits == 1 and is_lowercase and len(words) <= 6):
         return True
     repetitive = len(set(words)) / len(words) <= 0.5
     return is_lowercase and len(words) >= 6 and repetitive
+
+
+def _word_count_at_most(line: str, limit: int) -> bool:
+    """len(line.split()) <= limit, without splitting a long paragraph to the end."""
+    return len(line.split(maxsplit=limit)) <= limit
 
 
 def _normalise_menu_text(line: str) -> str:
@@ -326,14 +336,14 @@ def is_navigation(line: str) -> bool:
 def is_account_prompt(line: str) -> bool:
     """Log-in / register / subscribe prompts, as opposed to sentences that mention an account."""
     return (
-        len(line.split()) <= 25
+        _word_count_at_most(line, 25)
         and bool(ACCOUNT_WORDS.search(line))
         and bool(ACCOUNT_PROMPT.search(line))
     )
 
 
 def _is_short_copyright(line: str) -> bool:
-    if len(line.split()) > 15:
+    if not _word_count_at_most(line, 15):
         return False
     return bool(COPYRIGHT_START.match(line) or RIGHTS_RESERVED_AT_END.search(line))
 
@@ -410,6 +420,8 @@ def _drop_empty_sections(paragraphs: list[_Paragraph]) -> None:
 
 
 SPACE_BEFORE_PUNCTUATION = re.compile(r" +([,.;:])")
+# What SPACE_BEFORE_PUNCTUATION needs; testing for these is far cheaper than substituting.
+SPACES_BEFORE_PUNCTUATION = (" ,", " .", " ;", " :")
 
 
 def _strip_inline_markers(paragraphs: list[_Paragraph]) -> None:
@@ -421,11 +433,13 @@ def _strip_inline_markers(paragraphs: list[_Paragraph]) -> None:
             marker = EDIT_MARKER_AT_END.search(text).group().strip()
             paragraph.inline.append(Removal(marker, "wiki-edit-marker"))
             text = paragraph.bare
-        for marker in CITATION_MARKER.findall(text):
-            paragraph.inline.append(Removal(marker, "citation-marker"))
-        text = CITATION_MARKER.sub("", text)
-        text = SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
-        paragraph.text = SPACE_RUN_TO_COLLAPSE.sub(" ", text).strip()
+        markers = CITATION_MARKER.findall(text)
+        paragraph.inline += [Removal(marker, "citation-marker") for marker in markers]
+        if markers:
+            text = CITATION_MARKER.sub("", text)
+        if any(pair in text for pair in SPACES_BEFORE_PUNCTUATION):
+            text = SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+        paragraph.text = _single_spaced(text)
 
 
 # --- repetition -------------------------------------------------------------
@@ -454,9 +468,9 @@ def _drop_repeats(paragraphs: list[_Paragraph]) -> None:
     for paragraph in paragraphs:
         if paragraph.rule is not None:
             continue
-        key = _repetition_key(paragraph.text)
-        if len(key.split()) < 3:
+        if len(_words(paragraph.text)) < 3:  # the words of the key
             continue
+        key = _repetition_key(paragraph.text)
         if key in seen:
             paragraph.rule = _repeat_rule(paragraph.text)
         seen.add(key)
@@ -472,19 +486,47 @@ def _drop_pull_quotes(paragraphs: list[_Paragraph]) -> None:
     header_zone = _header_zone_size(live)
     word_lists = [_words(p.text) for p in live]
     bigram_sets = [_bigrams(words) for words in word_lists]
-    postings: dict[tuple[str, str], list[int]] = {}
-    for index, bigrams in enumerate(bigram_sets):
-        for bigram in bigrams:
-            postings.setdefault(bigram, []).append(index)
+    postings = None
     for index, paragraph in enumerate(live):
         words = word_lists[index]
         if not PULL_QUOTE_MIN_WORDS <= len(words) <= PULL_QUOTE_MAX_WORDS:
             continue
         if index < header_zone and not CAPTION_CUES.search(paragraph.text):
             continue
+        if len(live) <= FEW_PARAGRAPHS and not _shares_enough_with_a_longer(index, word_lists, bigram_sets):
+            continue
+        if postings is None:
+            postings = _postings(bigram_sets)
         source = _longer_paragraph_containing(index, word_lists, bigram_sets, postings)
         if source is not None and live[source].rule is None:
             paragraph.rule = _repeat_rule(paragraph.text)
+
+
+# Up to this many paragraphs, comparing a paragraph with every longer one directly is
+# cheaper than indexing all word pairs; the index is then built only for a paragraph that
+# does share enough with a longer one (a real pull quote, rare).
+FEW_PARAGRAPHS = 50
+
+
+def _shares_enough_with_a_longer(index, word_lists, bigram_sets) -> bool:
+    """Whether some longer paragraph has 75% of this one's word pairs: without one,
+    _longer_paragraph_containing finds nothing (it checks each answer exactly so)."""
+    mine = bigram_sets[index]
+    needed = 0.75 * len(mine)
+    length = len(word_lists[index])
+    return any(
+        len(words) > length and len(mine & bigram_sets[other]) >= needed
+        for other, words in enumerate(word_lists)
+    )
+
+
+def _postings(bigram_sets) -> dict[tuple[str, str], list[int]]:
+    """Word pair -> the paragraphs (indexes) that have it."""
+    postings: dict[tuple[str, str], list[int]] = {}
+    for index, bigrams in enumerate(bigram_sets):
+        for bigram in bigrams:
+            postings.setdefault(bigram, []).append(index)
+    return postings
 
 
 COMMON_BIGRAM_POSTINGS = 200

@@ -27,6 +27,7 @@ Matching rules:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -86,10 +87,9 @@ def find_entities(text: str, gazetteer: Gazetteer) -> Entities:
     covered_until = 0
     by_first_word = index.by_first_word
     for token in TOKEN.finditer(text):
-        if token.start() < covered_until:
-            continue
+        # Most words start no alias: that test first.
         entry = by_first_word.get(token.group().casefold())
-        if entry is None:
+        if entry is None or token.start() < covered_until:
             continue
         # One C-level match of all these aliases at once rules out most positions
         # ("the" starts "The Diplomat" but is rarely followed by it).
@@ -134,6 +134,7 @@ def _acceptable(text: str, alias: _Alias, start: int, end: int) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4096)  # the same names recur, in article after article
 def _capitals_agree(alias: str, matched: str) -> bool:
     """Every capitalised word of the alias (except particles such as "al") is capitalised in the text."""
     alias_words = SEPARATOR_RE.split(alias)

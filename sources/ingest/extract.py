@@ -412,7 +412,14 @@ def fallback_title(body: str) -> str:
 
 # --- years ------------------------------------------------------------------
 
-YEAR = re.compile(r"(?<![\w$£€/])(?<!\d[.,])(?P<year>\d{4})(?P<range>\s?[-–]\s?\d{2}(?!\d))?(?![\w%]|[.,]\d)")
+# Four digits not preceded by a word character, a currency sign, "/" or a decimal point.
+# The digits come first and the look-behinds after them (reaching back over them): a
+# pattern that starts with a digit lets re skip straight to digits, about three times
+# faster on a whole article than trying the look-behinds at every position.
+YEAR = re.compile(
+    r"(?P<year>\d\d\d\d)(?<![\w$£€/]\d{4})(?<!\d[.,]\d{4})"
+    r"(?P<range>\s?[-–]\s?\d{2}(?!\d))?(?![\w%]|[.,]\d)"
+)
 COUNT_NOUNS = re.compile(
     r"^\s+(people|persons|members|fighters|militants|troops|soldiers|men|women|children|"
     r"families|km|kilometres|kilometers|miles|metres|meters|dollars|euros|rubles|roubles|"

@@ -9,6 +9,7 @@ articles, not for the whole import.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -60,7 +61,10 @@ _worker_max_bytes = 0
 def _init_worker(gazetteer: Gazetteer, max_bytes: int) -> None:
     global _worker_gazetteer, _worker_max_bytes
     _worker_gazetteer, _worker_max_bytes = gazetteer, max_bytes
-    prepare(gazetteer)  # the entity index, once per worker
+    prepare(gazetteer)  # the entity index, once per worker (inherited when forked)
+    # What exists now (modules, the index, all the parent had) lives as long as the worker:
+    # frozen, the garbage collector's passes skip it and only walk what parsing allocates.
+    gc.freeze()
 
 
 def _parse_chunk(paths):
@@ -89,7 +93,10 @@ def parse_files(paths, gazetteer: Gazetteer, max_bytes: int, processes: int | No
             yield (path, *parse_file(path, gazetteer, max_bytes))
         return
     chunks = [paths[i:i + CHUNK_SIZE] for i in range(0, len(paths), CHUNK_SIZE)]
-    pool = _context().Pool(processes, initializer=_init_worker, initargs=(gazetteer, max_bytes))
+    context = _context()
+    if context.get_start_method() == "fork":
+        prepare(gazetteer)  # once, here: forked workers inherit the index instead of each building it
+    pool = context.Pool(processes, initializer=_init_worker, initargs=(gazetteer, max_bytes))
     try:
         pending = deque()
         next_chunk = 0
