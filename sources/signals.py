@@ -86,8 +86,8 @@ def reindex_sources(pks, using=None, progress=None, many=True):
         backend = connections[alias].get_backend()
         index_many = getattr(backend, "index_many", None)
         if many and index_many is not None and len(pks) >= INDEX_MANY_MIN:
-            index_many(index, pks, progress=progress)
-            continue
+            if index_many(index, pks, progress=progress):
+                continue
         batches = _batches(index, alias, sorted(pks), progress)
         apply_batches = getattr(backend, "apply_batches", None)
         if apply_batches is not None:

@@ -626,10 +626,16 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
 
     def index_many(self, index, pks, progress=None):
         """Index (or remove, if unpublished) many Sources: worker processes write new
-        segments without the write lock, swapped in with one commit."""
+        segments without the write lock, swapped in with one commit. False (nothing
+        done) for an index in memory: the workers write files."""
         from .whoosh_segments import index_in_segments
 
+        if not self.setup_complete:
+            self.setup()
+        if not self.use_file_storage:
+            return False
         index_in_segments(self.connection_alias, index, pks, progress=progress)
+        return True
 
     def update(self, index, iterable, commit=True):
         self.apply_batch(index, list(iterable))

@@ -122,11 +122,12 @@ def _fast_positions_index(analyzer, format_):
         return [
             (
                 word.encode("utf-8"),
-                len(found),
-                float(len(found)) * boost,
-                one_position + dumps(found, 2) if len(found) == 1 else encode(found),
+                count,
+                float(count) * boost,
+                one_position + dumps(found, 2) if count == 1 else encode(found),
             )
             for word, found in positions.items()
+            for count in (len(found),)
         ]
 
     return index

@@ -91,3 +91,24 @@ def test_progress_counts_every_pk(sources, fresh_index, monkeypatch):
     done = []
     signals.reindex_sources([s.pk for s in sources], progress=done.append)
     assert sum(done) == len(sources)
+
+
+def test_a_worker_past_its_memory_limit_starts_another_segment(sources, fresh_index, monkeypatch):
+    monkeypatch.setattr(whoosh_segments, "CHUNK", 3)
+    written, kept = whoosh_segments.index_in_segments(
+        "default", fresh_index._unified_index().get_index(Source), [s.pk for s in sources],
+        replace=True, workers=2, limitmb=0,
+    )
+    assert (written, kept) == (12, 0)
+    toc = fresh_index.index.refresh()._read_toc()
+    assert len(toc.segments) == 4  # 2 workers x 6 pks, a segment per 3
+    assert stored_ids(fresh_index) == sorted(s.pk for s in sources)
+    assert total('"about wombat"') == 12
+
+
+def test_an_index_in_memory_is_left_to_the_batch_path(sources):
+    from sources.whoosh_backend import ArchiveWhooshSearchBackend
+
+    in_memory = ArchiveWhooshSearchBackend("default", STORAGE="ram", PATH="unused")
+    index = in_memory._unified_index().get_index(Source)
+    assert in_memory.index_many(index, [s.pk for s in sources]) is False

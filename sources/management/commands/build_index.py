@@ -42,8 +42,8 @@ class Command(BaseCommand):
     def handle(self, **options):
         alias = options["using"]
         backend = connections[alias].get_backend()
-        if not isinstance(backend, ArchiveWhooshSearchBackend):
-            raise CommandError("build_index writes Whoosh segments; use rebuild_index on this engine.")
+        if not isinstance(backend, ArchiveWhooshSearchBackend) or not backend.use_file_storage:
+            raise CommandError("build_index writes Whoosh segment files; use rebuild_index here.")
         unified = connections[alias].get_unified_index()
         started = time.perf_counter()
         written = kept = 0
