@@ -20,6 +20,7 @@ Used by build_index (the whole index) and by a large index batch (an import's):
 Whoosh-only: it writes segments.
 """
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -131,8 +132,14 @@ def _write_segments(alias, model_label, build_dir, pks, limitmb):
     # "<index>.tmp" when it finishes, which would pull the files from under the others.
     ix = _WorkerStorage(build_dir).open_index(backend.index.indexname)
     segments, count, writer = [], 0, None
+    # Each chunk's model instances leave reference cycles. Collected once per chunk
+    # instead of whenever allocations pass gc's threshold, and without walking what the
+    # process held before (frozen): those collections took ~10% of a worker's time.
+    gc.disable()
+    gc.freeze()
     try:
         for start in range(0, len(pks), CHUNK):
+            gc.collect()
             objs = index.index_queryset(using=alias).filter(pk__in=pks[start : start + CHUNK]).order_by("pk")
             docs = backend._prepare_docs(index, objs)
             if writer is None and docs:
@@ -153,6 +160,7 @@ def _write_segments(alias, model_label, build_dir, pks, limitmb):
             writer.cancel()
         raise
     finally:
+        gc.enable()
         db_connections.close_all()
     return segments, count
 
