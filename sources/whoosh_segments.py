@@ -160,6 +160,7 @@ def _write_segments(alias, model_label, build_dir, pks, limitmb):
             writer.cancel()
         raise
     finally:
+        gc.unfreeze()
         gc.enable()
         db_connections.close_all()
     return segments, count
