@@ -488,3 +488,67 @@ def test_search_links_follow_the_script_prefix_of_each_request(client, seeded):
         assert facet_hrefs and bar_hrefs and tag_hrefs and sort_hrefs
         for href in facet_hrefs + bar_hrefs + tag_hrefs + sort_hrefs:
             assert href.startswith(f"{prefix}search/?"), (prefix, href)
+
+
+def test_tag_links_are_refine_url_on_every_kind_of_page(client, seeded):
+    """Tags reuse the facet column's links where they can; on every kind of page each
+    tag's link is still exactly the search narrowed to that tag (refine_url): filtered,
+    sorted, a later page, a page past the end, a tag whose value is already chosen."""
+    from sources.search import SearchQuery
+    from sources.templatetags.archive_tags import refine_url
+
+    country = next(iter(facet_values(client.get("/search/"), "country")))
+    by_country = client.get("/search/", {"country": country})
+    organisation = next(iter(facet_values(by_country, "organisation")))
+    seen_chosen = False
+    for params in (
+        {"q": "said"},
+        {"q": "said", "country": country, "sort": "oldest"},
+        {"country": country, "organisation": organisation},
+        {"q": "said", "page": "2"},
+        {"country": country, "page": "999"},  # clamped to the last page
+    ):
+        response = client.get("/search/", params)
+        assert response.status_code == 200
+        tags = re.findall(TAG_LINK, response.content.decode())
+        assert tags, params
+        query = SearchQuery.from_params(params)
+        for facet, href, name in tags:
+            name = unescape(name)
+            assert unescape(href) == refine_url(query, facet, name), (params, facet, name)
+            seen_chosen = seen_chosen or name in getattr(query, facet)
+    assert seen_chosen
+
+
+def test_chosen_values_in_tags_and_facets_are_escaped(client, db, fresh_index):
+    from tests.fixtures_search import make_source, rebuild_index
+
+    name = 'O\'Brien & Sons <b>"Co"</b>'
+    escaped = "O&#x27;Brien &amp; Sons &lt;b&gt;&quot;Co&quot;&lt;/b&gt;"
+    make_source("damascus", organisations=[name])
+    rebuild_index()
+    response = client.get("/search/", {"q": "Damascus", "organisation": name})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<b>"Co"' not in html
+    href = "/search/?q=Damascus&amp;organisation=O%27Brien+%26+Sons+%3Cb%3E%22Co%22%3C%2Fb%3E"
+    assert f'<a class="tag tag--organisation" href="{href}">{escaped}</a>' in html
+    assert (
+        '<a class="facet__value is-selected" href="/search/?q=Damascus" '
+        f'data-value="{escaped}" aria-current="true">'
+    ) in html
+    assert_csp_clean(response)
+
+
+def test_hit_titles_link_to_their_articles_under_any_script_prefix(client, seeded):
+    from django.test.utils import override_script_prefix
+
+    for prefix in ("/archive/", "/"):
+        with override_script_prefix(prefix):
+            response = client.get("/search/", {"q": "said"})
+            hits = response.context["results"].hits
+            expected = [hit.source.get_absolute_url() + "?q=said" for hit in hits]
+        html = response.content.decode()
+        titles = re.findall(r'<h3 class="hit__title"><a href="([^"]*)">', html)
+        assert expected and [unescape(href) for href in titles] == expected
+        assert all(href.startswith(f"{prefix}sources/") for href in expected)

@@ -1,6 +1,8 @@
 """Presentation helpers for the Archive's templates. No searching happens here."""
 
 import html
+import re
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django import template
@@ -58,30 +60,63 @@ def facet_value_label(value):
     return value
 
 
-_search_paths = {}
+_per_urlconf_memo = {}
+
+
+def _per_urlconf(name, reverse_it):
+    """reverse_it(), worked out once per URLconf and script prefix (what reverse()
+    depends on): one page links to the search hundreds of times (facet values, timeline
+    bars, tags), and reverse() costs far more than the dictionary look-up."""
+    key = (name, get_resolver(get_urlconf()), get_script_prefix())
+    value = _per_urlconf_memo.get(key)
+    if value is None:
+        if len(_per_urlconf_memo) >= 32:  # URLconfs swapped in tests: keep the memo small
+            _per_urlconf_memo.clear()
+        value = _per_urlconf_memo[key] = reverse_it()
+    return value
 
 
 def _search_path():
-    """reverse("sources:search"), worked out once per URLconf and script prefix: one page
-    links to the search hundreds of times (facet values, timeline bars, tags), and reverse()
-    costs far more than the dictionary look-up."""
-    key = (get_resolver(get_urlconf()), get_script_prefix())
-    path = _search_paths.get(key)
-    if path is None:
-        if len(_search_paths) >= 16:  # URLconfs swapped in tests: keep the memo small
-            _search_paths.clear()
-        path = _search_paths[key] = reverse("sources:search")
-    return path
+    return _per_urlconf("search", lambda: reverse("sources:search"))
 
 
-def _escaped(value):
-    """`value` HTML-escaped and marked safe, as autoescaping prints it (the same
-    html.escape as django.utils.html.escape, without its lazy-string wrapper), done once.
-    For the values a page shows hundreds of (facet values, timeline bars, tags), where
-    escaping each at every use in the template is a large part of the page's cost. Numbers
-    come out as plain digits, as the page has always printed them (no thousand separator
-    is configured, and counts and SVG coordinates must not get one)."""
-    return SafeString(html.escape(str(value)))
+# What the <slug:> path converter matches, and what reverse() puts in an address as it is.
+_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_SLUG_STAND_IN = "0-slug-0"
+
+
+def _article_path(source):
+    """source.get_absolute_url() without a reverse() per hit: that address is reversed
+    from the slug alone, so the address of a stand-in slug is worked out once (per URLconf
+    and script prefix) and the real slug put in its place."""
+    model = type(source)
+    before, stand_in, after = _per_urlconf(
+        ("article", model),
+        lambda: model(slug=_SLUG_STAND_IN).get_absolute_url().rpartition(_SLUG_STAND_IN),
+    )
+    if not stand_in or not _PLAIN_SLUG.fullmatch(source.slug):
+        return source.get_absolute_url()
+    return before + source.slug + after
+
+
+def _escape(value):
+    """conditional_escape(value) as a str: safe HTML as it is, anything else through
+    html.escape, the function django.utils.html.escape calls."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    if type(value) is int:  # counts and SVG coordinates, a third of the values: no markup
+        return str(value)
+    return html.escape(str(value))
+
+
+def _html(markup, **values):
+    """format_html(markup, **values): every value escaped unless already safe HTML.
+    The page builds a few hundred such fragments (facet values, timeline bars, tags) where
+    a template loop would render a few thousand nodes; format_html's lazy-string checks
+    would cost several times what this does. Numbers come out as plain digits, as the
+    template printed them (no thousand separator is configured, and counts and SVG
+    coordinates must not get one)."""
+    return SafeString(markup.format_map({name: _escape(value) for name, value in values.items()}))
 
 
 def _link(path, querystring):
@@ -110,7 +145,7 @@ def filter_url(facet, value):
 @register.simple_tag
 def article_url(source, q=""):
     """The article's address; with the query so that the page marks its terms."""
-    url = source.get_absolute_url()
+    url = _article_path(source)
     if q and q.strip():
         url += "?" + urlencode({"q": q})
     return url
@@ -147,12 +182,26 @@ TIMELINE_HEIGHT = 90  # bar area, SVG user units
 TIMELINE_LABEL = 18
 TIMELINE_MAX_WIDTH = 720
 
+# One bar of the SVG timeline, indented as the lines around it in _timeline.html.
+TIMELINE_BAR_HTML = (
+    '<a class="timeline__bar{selected_class}" href="{href}" aria-label="{title}{selected_note}" '
+    'data-year="{year}">\n'
+    "      <title>{title}</title>\n"
+    '      <rect class="timeline__hit" x="{x}" y="0" width="{width}" height="{hit_height}"/>\n'
+    '      <rect class="timeline__fill" x="{x}" y="{y}" width="{width}" height="{height}"/>\n'
+    "      {label_html}\n"
+    "    </a>"
+)
+TIMELINE_LABEL_HTML = (
+    '<text class="timeline__label" x="{x}" y="{y}" text-anchor="middle">{label}</text>'
+)
+
 
 @register.simple_tag
 def timeline_geometry(bars):
-    """Positions for the server-rendered SVG timeline (attributes, never CSS), with each
-    bar's year, selection, link and title ("2016: 12 articles"): plain dicts, which the
-    template reads fastest, text escaped once (see _escaped)."""
+    """The server-rendered SVG timeline: its size, and each bar's HTML (positions as
+    attributes, never CSS; the bar links to the search with its year toggled and is titled
+    "2016: 12 articles"). The bars are written here, not by a template loop: see _html."""
     bars = list(bars)
     if not bars:
         return None
@@ -162,34 +211,38 @@ def timeline_geometry(bars):
     while slot * label_every < 34:  # a four-digit year needs ~34 units
         label_every += 1
     path = _search_path()
-    items = []
+    html_bars = []
     for index, bar in enumerate(bars):
         percent = max(0, min(100, int(bar.height_percent or 0)))
         height = max(2 if bar.count else 0, round(TIMELINE_HEIGHT * percent / 100))
         x = index * slot
         label = facet_value_label(bar.year)
-        items.append(
-            {
-                "year": bar.year,
-                "selected": bar.selected,
-                "href": _escaped(_link(path, bar.querystring)),
-                "title": _escaped(f"{label}: {bar.count} {plural(bar.count)}"),
-                "x": x + gap // 2,
-                "y": TIMELINE_HEIGHT - height,
-                "width": slot - gap,
-                "height": height,
-                "hit_height": TIMELINE_HEIGHT,
-                "label_x": x + slot // 2,
-                "label": _escaped(label),
-                "show_label": index % label_every == 0,
-            }
+        label_html = ""
+        if index % label_every == 0:
+            label_html = _html(
+                TIMELINE_LABEL_HTML, x=x + slot // 2, y=TIMELINE_HEIGHT + 14, label=label
+            )
+        html_bars.append(
+            _html(
+                TIMELINE_BAR_HTML,
+                selected_class=" is-selected" if bar.selected else "",
+                selected_note=" (selected)" if bar.selected else "",
+                href=_link(path, bar.querystring),
+                title=f"{label}: {bar.count} {plural(bar.count)}",
+                year=bar.year,
+                x=x + gap // 2,
+                y=TIMELINE_HEIGHT - height,
+                width=slot - gap,
+                height=height,
+                hit_height=TIMELINE_HEIGHT,
+                label_html=label_html,
+            )
         )
     return {
-        "items": items,
+        "bars": html_bars,
         "width": slot * len(bars),
         "height": TIMELINE_HEIGHT + TIMELINE_LABEL,
         "bars_height": TIMELINE_HEIGHT,
-        "label_y": TIMELINE_HEIGHT + 14,
     }
 
 
@@ -212,23 +265,41 @@ def facet_label(facet):
     return FACET_LABELS.get(facet, facet)
 
 
-def _facet_item(fv, path):
-    """What one facet value's link shows. The column lists a few hundred values: a plain
-    dict (the template engine reads a key far faster than an attribute), text escaped once
-    (see _escaped)."""
-    return {
-        "label": _escaped(facet_value_label(fv.value)),
-        "count": _escaped(fv.count),
-        "count_label": _escaped(f"{fv.count} {plural(fv.count)}"),
-        "selected": fv.selected,
-        "href": _escaped(_link(path, fv.querystring)),
-    }
+FACET_VALUE_HTML = (
+    '<li class="facet__item"><a class="facet__value" href="{href}" data-value="{label}">'
+    '<span class="facet__box" aria-hidden="true"></span>'
+    '<span class="visually-hidden">Filter by: </span><span class="facet__name">{label}</span>'
+    '<span class="facet__count" aria-label="{count_label}">{count}</span></a></li>'
+)
+SELECTED_FACET_VALUE_HTML = (
+    '<li class="facet__item"><a class="facet__value is-selected" href="{href}" '
+    'data-value="{label}" aria-current="true"><span class="facet__box" aria-hidden="true"></span>'
+    '<span class="visually-hidden">Selected, remove filter: </span>'
+    '<span class="facet__name">{label}</span>'
+    '<span class="facet__count" aria-label="{count_label}">{count}</span></a></li>'
+)
+
+
+def _facet_value_html(fv, path):
+    """One facet value's <li>: a link that toggles the value in this search."""
+    return _html(
+        SELECTED_FACET_VALUE_HTML if fv.selected else FACET_VALUE_HTML,
+        href=_link(path, fv.querystring),
+        label=facet_value_label(fv.value),
+        count=fv.count,
+        count_label=f"{fv.count} {plural(fv.count)}",
+    )
+
+
+def _facet_list_html(values, path):
+    return SafeString("\n".join(_facet_value_html(fv, path) for fv in values))
 
 
 @register.simple_tag
 def facet_sections(results, limit=8):
     """The facet column: one section per facet, in the service's order, values split into
-    shown and "show all"."""
+    shown and "show all". Each list's <li>s are written here, not by a template loop: the
+    column lists a few hundred values (see _html)."""
     path = _search_path()
     sections = []
     for facet, values in results.facets.items():
@@ -238,8 +309,8 @@ def facet_sections(results, limit=8):
             {
                 "facet": facet,
                 "label": facet_label(facet),
-                "shown": [_facet_item(fv, path) for fv in shown],
-                "more": [_facet_item(fv, path) for fv in more],
+                "shown": _facet_list_html(shown, path),
+                "more": _facet_list_html(more, path),
                 "count": len(values),
                 "selected": sum(1 for fv in values if fv.selected),
             }
@@ -258,31 +329,61 @@ def refine_url(query, facet, value):
     return search_link(query.toggled(facet, value).querystring(page=1))
 
 
+TAG_HTML = '<li><a class="tag tag--{facet}" href="{href}">{name}</a></li>'
+
+
+def _facet_links(query, results):
+    """{(facet, value): link} of the facet column's unselected countries and organisations:
+    the service built their querystrings, each adding its value to the search, as a tag's
+    link does (refine_url), so most tags need no urlencode of their own."""
+    if query is None or results is None or replace(results.query, page=query.page) != query:
+        return {}  # the facet values toggle another search than this one
+    path = _search_path()
+    return {
+        (facet, fv.value): _link(path, fv.querystring)
+        for facet in ("country", "organisation")
+        for fv in results.facets.get(facet, ())
+        if not fv.selected
+    }
+
+
+class _HitTags:
+    """The tags of one render of the hits, each tag's <li> worked out once: one country or
+    organisation is tagged on many hits of a page."""
+
+    def __init__(self, query, results):
+        self.query = query
+        self.links = _facet_links(query, results)
+        self.items = {}
+
+    def html(self, facet, names):
+        return SafeString("".join(self.item(facet, name) for name in names))
+
+    def item(self, facet, name):
+        key = (facet, name)
+        item = self.items.get(key)
+        if item is None:
+            href = self.links.get(key) or refine_url(self.query, facet, name)
+            item = self.items[key] = _html(TAG_HTML, facet=facet, href=href, name=name)
+        return item
+
+
 @register.simple_tag(takes_context=True)
-def hit_tags(context, source, query, limit=6):
-    """One hit's tags: its first `limit` countries and organisations, each with its name
-    and the link that narrows the current search to it (refine_url), and how many more
-    there are. Text escaped once (see _escaped); each link is worked out once per render,
-    as the same country or organisation is tagged on many hits of one page."""
-    memo = context.render_context.setdefault("archive_hit_tag_links", {})
-
-    def tags(facet, names):
-        out = []
-        for name in names[:limit]:
-            key = (query, facet, name)
-            href = memo.get(key)
-            if href is None:
-                href = memo[key] = _escaped(refine_url(query, facet, name))
-            out.append({"name": _escaped(name), "href": href})
-        return out
-
+def hit_tags(context, source, query, results=None, limit=6):
+    """One hit's tags: the <li>s of its first `limit` countries and of its first `limit`
+    organisations, each linking to the current search narrowed to it (refine_url), and how
+    many more there are. `results`: the search's results, whose facet links tags reuse."""
+    key = ("archive_hit_tags", query)
+    tags = context.render_context.get(key)
+    if tags is None:
+        tags = context.render_context[key] = _HitTags(query, results)
     countries = [c.name for c in source.countries.all()]
     organisations = [o.name for o in source.organisations.all()]
     return {
         "any": bool(countries or organisations),
-        "countries": tags("country", countries),
+        "countries": tags.html("country", countries[:limit]),
         "more_countries": max(0, len(countries) - limit),
-        "organisations": tags("organisation", organisations),
+        "organisations": tags.html("organisation", organisations[:limit]),
         "more_organisations": max(0, len(organisations) - limit),
     }
 
