@@ -41,10 +41,10 @@ from .whoosh_writing import ArchiveSegmentWriter
 #: Documents read from the database at a time.
 CHUNK = 500
 #: Memory for each worker's posting pool before it starts another segment (~30 KB per
-#: 600-word article: one segment per worker up to ~65,000 articles each). Fewer, larger
-#: segments search faster: facet counts cost per segment and value (service p50 at
-#: 100,000 articles: 53 ms with 4 segments, 37 ms with 2).
-DEFAULT_LIMITMB = 2048
+#: 600-word article: ~35,000 articles). At 100,000 articles: 4 segments, 331 articles/s;
+#: with 2048, 2 segments but 284/s (the larger sorts cost more per posting), and
+#: searches no faster within this machine's noise.
+DEFAULT_LIMITMB = 1024
 
 
 class WorkerFailed(Exception):
