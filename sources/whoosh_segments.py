@@ -36,6 +36,7 @@ from whoosh.index import TOC, clean_files
 from whoosh.reading import SegmentReader
 from whoosh.util import random_name
 
+from .signals import get_identifier_for
 from .whoosh_writing import ArchiveSegmentWriter
 
 #: Documents read from the database at a time.
@@ -70,17 +71,13 @@ def index_in_segments(alias, index, pks, replace=False, workers=None, limitmb=DE
             [(alias, index.get_model()._meta.label, build_dir, chunk, limitmb) for chunk in ranges],
             progress,
         )
-        kept = _swap(backend, build_dir, segments, before, replace, [_identifier(index, pk) for pk in pks])
+        model = index.get_model()
+        kept = _swap(backend, build_dir, segments, before, replace, [get_identifier_for(model, pk) for pk in pks])
     finally:
         shutil.rmtree(build_dir, ignore_errors=True)
     catch_up(alias, started_at)
     backend._drop_searcher()
     return written, kept
-
-
-def _identifier(index, pk):
-    model = index.get_model()
-    return "%s.%s.%s" % (model._meta.app_label, model._meta.model_name, pk)
 
 
 def _split(pks, parts):
