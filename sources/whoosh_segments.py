@@ -20,7 +20,9 @@ Used by build_index (the whole index) and by a large index batch (an import's):
 Whoosh-only: it writes segments.
 """
 
+import fcntl
 import gc
+import logging
 import multiprocessing
 import os
 import shutil
@@ -38,6 +40,8 @@ from whoosh.util import random_name
 
 from .signals import get_identifier_for
 from .whoosh_writing import ArchiveSegmentWriter
+
+logger = logging.getLogger(__name__)
 
 #: Documents read from the database at a time.
 CHUNK = 500
@@ -61,9 +65,11 @@ def index_in_segments(alias, index, pks, replace=False, workers=None, limitmb=DE
     workers = workers or os.cpu_count() or 1
     started_at = timezone.now()
     before = {s.segid for s in backend.index.refresh()._read_toc().segments}
+    remove_abandoned_builds(backend.storage.folder)
     # The workers write into a folder of their own: any commit in the index's folder
     # (a curator's save) deletes the segment files its table of contents does not list.
-    build_dir = tempfile.mkdtemp(prefix="build-", dir=backend.storage.folder)
+    build_dir = tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=backend.storage.folder)
+    owner = _hold(build_dir)
     try:
         FileStorage(build_dir).create_index(backend.schema, indexname=backend.index.indexname)
         ranges = _split(sorted(pks), workers)
@@ -75,9 +81,50 @@ def index_in_segments(alias, index, pks, replace=False, workers=None, limitmb=DE
         kept = _swap(backend, build_dir, segments, before, replace, [get_identifier_for(model, pk) for pk in pks])
     finally:
         shutil.rmtree(build_dir, ignore_errors=True)
+        os.close(owner)
     catch_up(alias, started_at)
     backend._drop_searcher()
     return written, kept
+
+
+# --- the build folders -----------------------------------------------------------------
+
+BUILD_PREFIX = "build-"
+OWNER_LOCK = "owner.lock"
+
+
+def _hold(build_dir):
+    """Lock the build folder for as long as this process lives (the kernel drops the
+    lock when it dies, however it dies); returns the descriptor to close when done."""
+    # Locked under another name first: a lock file that exists is always held or orphaned.
+    unlocked = os.path.join(build_dir, OWNER_LOCK + ".new")
+    fd = os.open(unlocked, os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    os.rename(unlocked, os.path.join(build_dir, OWNER_LOCK))
+    return fd
+
+
+def remove_abandoned_builds(index_folder):
+    """Delete the build folders of builds that died (killed, out of memory, power cut):
+    those whose owner lock nobody holds. Returns how many were removed."""
+    removed = 0
+    for name in os.listdir(index_folder):
+        if not name.startswith(BUILD_PREFIX):
+            continue
+        try:
+            fd = os.open(os.path.join(index_folder, name, OWNER_LOCK), os.O_RDWR)
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # being set up, or just finished
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # its build is running
+        finally:
+            os.close(fd)
+        shutil.rmtree(os.path.join(index_folder, name), ignore_errors=True)
+        logger.warning("Removed %s, left by an index build that did not finish.", name)
+        removed += 1
+    return removed
 
 
 def _split(pks, parts):

@@ -4,6 +4,10 @@
 The workers are forked and read the committed database: transactional tests.
 """
 
+import multiprocessing
+import os
+import tempfile
+
 import pytest
 from django.utils import timezone
 
@@ -112,3 +116,58 @@ def test_an_index_in_memory_is_left_to_the_batch_path(sources):
     in_memory = ArchiveWhooshSearchBackend("default", STORAGE="ram", PATH="unused")
     index = in_memory._unified_index().get_index(Source)
     assert in_memory.index_many(index, [s.pk for s in sources]) is False
+
+
+def _start_build_and_die(index_folder):
+    build_dir = tempfile.mkdtemp(prefix=whoosh_segments.BUILD_PREFIX, dir=index_folder)
+    whoosh_segments._hold(build_dir)
+    open(os.path.join(build_dir, "_MAIN_1.seg"), "w").close()
+    os._exit(0)  # as a killed build: nothing cleaned up
+
+
+def _start_build_and_wait(index_folder, started, finish):
+    build_dir = tempfile.mkdtemp(prefix=whoosh_segments.BUILD_PREFIX, dir=index_folder)
+    whoosh_segments._hold(build_dir)
+    started.set()
+    finish.wait(30)
+
+
+def build_folders(folder):
+    return sorted(name for name in os.listdir(folder) if name.startswith(whoosh_segments.BUILD_PREFIX))
+
+
+def test_a_dead_builds_folder_is_removed_and_a_running_ones_kept(tmp_path):
+    fork = multiprocessing.get_context("fork")
+    dead = fork.Process(target=_start_build_and_die, args=(str(tmp_path),))
+    dead.start()
+    dead.join()
+    left_over = build_folders(tmp_path)
+    assert len(left_over) == 1
+
+    started, finish = fork.Event(), fork.Event()
+    running = fork.Process(target=_start_build_and_wait, args=(str(tmp_path), started, finish))
+    running.start()
+    try:
+        assert started.wait(30)
+        assert whoosh_segments.remove_abandoned_builds(str(tmp_path)) == 1
+        remaining = build_folders(tmp_path)
+        assert len(remaining) == 1 and remaining != left_over
+    finally:
+        finish.set()
+        running.join()
+    assert whoosh_segments.remove_abandoned_builds(str(tmp_path)) == 1  # its owner is gone now
+    assert build_folders(tmp_path) == []
+
+
+def test_an_index_batch_clears_what_a_killed_build_left(sources, fresh_index, monkeypatch):
+    monkeypatch.setattr(signals, "INDEX_MANY_MIN", 5)
+    folder = fresh_index.storage.folder
+    dead = multiprocessing.get_context("fork").Process(target=_start_build_and_die, args=(folder,))
+    dead.start()
+    dead.join()
+    assert len(build_folders(folder)) == 1
+
+    signals.reindex_sources([s.pk for s in sources])
+
+    assert build_folders(folder) == []
+    assert total('"about wombat"') == 12
