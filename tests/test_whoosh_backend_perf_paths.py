@@ -12,6 +12,7 @@
 """
 
 import datetime
+import gc
 import itertools
 import random
 
@@ -254,6 +255,22 @@ def test_spelling_vocabulary_holds_each_documents_words(seeded):
     assert searcher.doc_frequency("spell", "the") == len(with_the)
     assert b.create_spelling_suggestion("securty") == "security"
     assert b.create_spelling_suggestion("security") is None
+
+
+def test_cached_sort_orders_are_left_out_of_garbage_collection(seeded):
+    """A list of one int per article is walked item by item by every full collection
+    (~10 ms of each at 100,000 articles); an array's items are not objects."""
+    from sources.whoosh_backend import BITSETS
+
+    BITSETS.clear()
+    newest = svc.search(svc.SearchQuery(q="security", sort="newest"))
+    assert newest.total > 1
+    orders = [found for entry in BITSETS.segments.values() for found in entry.orders.values()]
+    assert orders
+    for order, keys in orders:
+        assert len(order) == len(keys) > 1
+        # What the collector visits in them: no item (a list would give every int).
+        assert not [item for item in gc.get_referents(order) + gc.get_referents(keys) if isinstance(item, int)]
 
 
 @pytest.mark.parametrize("hold_seconds, commits", [(3600.0, 1), (0.0, 3)])
