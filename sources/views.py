@@ -27,7 +27,7 @@ from django.views.decorators.http import require_safe
 from . import highlight
 from . import search as search_service
 from .citation import citation_for
-from .models import Country, Organisation, SlugRedirect, Source
+from .models import SlugRedirect, Source, published_counts
 
 FACET_LABELS = {
     "country": "Country",
@@ -52,18 +52,10 @@ def _parse(request):
 def home(request):
     query = search_service.SearchQuery.from_params(QueryDict())
     results = search_service.search(query, per_page=5)
-    published = Source.objects.published()
     context = {
         "results": results,
         "facet_labels": FACET_LABELS,
-        "counts": {
-            "sources": published.count(),
-            "countries": Country.objects.filter(source__is_published=True).distinct().count(),
-            "organisations": Organisation.objects.filter(source__is_published=True)
-            .distinct()
-            .count(),
-            "outlets": published.exclude(outlet="").values("outlet").distinct().count(),
-        },
+        "counts": published_counts(),
     }
     return render(request, "sources/home.html", context)
 

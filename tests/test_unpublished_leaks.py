@@ -34,6 +34,7 @@ def archive():
             organisations=["Shanghai Cooperation Organisation"],
             date=datetime.date(2016, 3, 1 + i),
             years=[2015],
+            outlet="Public Wire",
         )
         for i in range(3)
     ]
@@ -45,6 +46,7 @@ def archive():
         organisations=["Shanghai Cooperation Organisation", "Hidden Front"],
         date=datetime.date(1999, 5, 5),
         years=[1998],
+        outlet="Secret Wire",
     )
     hidden_later = make_source(
         f"{SECRET} retracted report on Ferghana {SHARED}",
@@ -53,6 +55,7 @@ def archive():
         organisations=["Shanghai Cooperation Organisation", "Hidden Front"],
         date=datetime.date(1999, 6, 6),
         years=[1998],
+        outlet="Secret Wire",
     )
     assert hidden_later.pk in index_pks()
     # A curator unpublishes it (as the admin does: a save of the Source).
@@ -68,7 +71,7 @@ def service(params):
 
 
 def hidden_markers(archive):
-    markers = [SECRET, "Secretistan", "Hidden Front", "1999", "1998"]
+    markers = [SECRET, "Secretistan", "Hidden Front", "Secret Wire", "1999", "1998"]
     for source in archive["hidden"]:
         markers += [source.slug, source.title]
     return markers
@@ -130,6 +133,11 @@ def test_html_search_page(client, archive):
         assert_clean(response.content.decode(), archive, f"/search/?{params}")
     home = client.get("/")
     assert_clean(home.content.decode(), archive, "/")
+
+
+def test_home_page_counts(client, archive):
+    counts = client.get("/").context["counts"]
+    assert counts == {"sources": 3, "outlets": 1, "countries": 1, "organisations": 1}
 
 
 def test_json_api(client, archive):
