@@ -221,6 +221,13 @@ def bits_to_mask(bits, size):
     return np.unpackbits(data, bitorder="little")[:size].astype(bool)
 
 
+def ids_to_bits(ids, size):
+    """A bitset (Python int) of the document numbers in the numpy array ``ids``."""
+    mask = np.zeros(size, dtype=bool)
+    mask[ids] = True
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
+
+
 def top_hits(segments, limit):
     """The first ``limit`` (score, global docnum) in Whoosh's TopCollector order (score
     descending, then docnum ascending) from [(scores vector, matches mask, offset)]."""
