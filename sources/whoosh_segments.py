@@ -48,21 +48,35 @@ CHUNK = 500
 #: Memory for each worker's posting pool before it starts another segment (~30 KB per
 #: 600-word article: ~35,000 articles). At 100,000 articles: 4 segments, 331 articles/s;
 #: with 2048, 2 segments but 284/s (the larger sorts cost more per posting), and
-#: searches no faster within this machine's noise.
+#: searches no faster within this machine's noise. Less on a small machine (below).
 DEFAULT_LIMITMB = 1024
+#: A worker's resident memory per MB of pool limit (1.4 GB at 1024: the documents
+#: being prepared, the sort at commit).
+WORKER_MB_PER_LIMITMB = 1.4
+
+
+def default_limitmb(workers, memory_mb=None):
+    """DEFAULT_LIMITMB, or less where ``workers`` such processes would take more than
+    two thirds of the machine's memory (at least 64: smaller pools make many segments)."""
+    if memory_mb is None:
+        memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    fitting = int(memory_mb * 2 / 3 / workers / WORKER_MB_PER_LIMITMB)
+    return max(64, min(DEFAULT_LIMITMB, fitting))
 
 
 class WorkerFailed(Exception):
     pass
 
 
-def index_in_segments(alias, index, pks, replace=False, workers=None, limitmb=DEFAULT_LIMITMB, progress=None):
+def index_in_segments(alias, index, pks, replace=False, workers=None, limitmb=None, progress=None):
     """Index the Sources ``pks`` (their published ones) into new segments and swap them
     in; returns (documents written, documents kept from saves meanwhile).
     ``progress(n)`` is called as the workers go."""
     backend = connections[alias].get_backend()
     backend.setup()
     workers = workers or os.cpu_count() or 1
+    if limitmb is None:
+        limitmb = default_limitmb(workers)
     started_at = timezone.now()
     before = {s.segid for s in backend.index.refresh()._read_toc().segments}
     remove_abandoned_builds(backend.storage.folder)

@@ -171,3 +171,12 @@ def test_an_index_batch_clears_what_a_killed_build_left(sources, fresh_index, mo
 
     assert build_folders(folder) == []
     assert total('"about wombat"') == 12
+
+
+def test_workers_pools_fit_the_machines_memory():
+    assert whoosh_segments.default_limitmb(2, memory_mb=24 * 1024) == whoosh_segments.DEFAULT_LIMITMB
+    small = whoosh_segments.default_limitmb(4, memory_mb=4096)
+    assert 4 * small * whoosh_segments.WORKER_MB_PER_LIMITMB <= 4096 * 2 / 3
+    assert small > 400
+    assert whoosh_segments.default_limitmb(8, memory_mb=512) == 64
+    assert whoosh_segments.default_limitmb(2) <= whoosh_segments.DEFAULT_LIMITMB

@@ -34,8 +34,9 @@ class Command(BaseCommand):
             "--workers", type=int, default=0, help="processes (default: the number of CPUs)"
         )
         parser.add_argument(
-            "--limitmb", type=int, default=DEFAULT_LIMITMB,
-            help="memory of a worker's postings before it starts another segment",
+            "--limitmb", type=int, default=None,
+            help="memory of a worker's postings before it starts another segment (default: "
+            f"{DEFAULT_LIMITMB}, less when the workers would not fit in the machine's memory)",
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
