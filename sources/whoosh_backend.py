@@ -74,7 +74,7 @@ from .whoosh_scoring import (
     SegmentScorer,
     Unsupported,
     bits_to_mask,
-    ids_to_bits,
+    bits_from_array,
     read_postings,
     top_hits,
 )
@@ -363,7 +363,7 @@ class _Leaf:
             except Unsupported:
                 pass
             else:
-                return ids_to_bits(ids, self.entry.size)
+                return bits_from_array(ids, self.entry.size)
         return bits_from_ids(_posting_ids(self.reader.postings(*key)), self.entry.size)
 
     def bits(self, q):

@@ -221,8 +221,9 @@ def bits_to_mask(bits, size):
     return np.unpackbits(data, bitorder="little")[:size].astype(bool)
 
 
-def ids_to_bits(ids, size):
-    """A bitset (Python int) of the document numbers in the numpy array ``ids``."""
+def bits_from_array(ids, size):
+    """A bitset (Python int) of the document numbers in the numpy array ``ids``: what
+    whoosh_backend.bits_from_ids makes of any iterable, without a Python step per id."""
     mask = np.zeros(size, dtype=bool)
     mask[ids] = True
     return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
