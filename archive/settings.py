@@ -127,10 +127,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Failed admin logins: five tries per user and address, then a one-hour lock-out.
+# Failed admin logins: five tries per user and address, twenty per address over all
+# usernames (archive.login_lockout), then a one-hour lock-out.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "archive.login_lockout.AddressLimitHandler"
 AXES_RESET_ON_SUCCESS = True
 # Behind reverse proxies (ARCHIVE_PROXY_COUNT of them; 1 with ARCHIVE_HTTPS) every client
 # would share the proxy's address, and five wrong passwords from anyone would lock a curator

@@ -114,3 +114,19 @@ def test_behind_a_proxy_one_client_cannot_lock_out_another(staff, settings):
     response = curator.post(LOGIN, {"username": "curator", "password": "correct-horse-77"},
                             REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.7")
     assert logged_in(response)
+
+
+def test_one_address_guessing_across_usernames_is_locked(staff):
+    assert settings.AXES_ADDRESS_FAILURE_LIMIT == 20
+    for n in range(19):
+        login(Client(), f"guess-{n}", "wrong")
+    # Under the address's limit: the curator still gets in from it (and that resets nothing
+    # for the guesser, whose failures were for other usernames).
+    assert logged_in(login(Client(), "curator", "correct-horse-77"))
+    login(Client(), "guess-19", "wrong")
+    login(Client(), "guess-20", "wrong")
+    locked = login(Client(), "curator", "correct-horse-77")
+    assert locked.status_code == 429
+    assert not logged_in(locked)
+    # Another address is not affected.
+    assert logged_in(login(Client(), "curator", "correct-horse-77", ip="198.51.100.20"))
