@@ -7,6 +7,7 @@ one search service) and renders. No view builds its own query.
 import csv
 import dataclasses
 import datetime
+import unicodedata
 
 from django.contrib.syndication.views import Feed
 from django.http import (
@@ -182,9 +183,12 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_safe(value):
-    """A cell a spreadsheet will not run: values that start like a formula get a quote."""
+    """A cell a spreadsheet will not run: values that start like a formula get a quote.
+
+    The first character is compared in its NFKC form, because spreadsheets also read the
+    full-width and small forms (＝ U+FF1D, ﹦ U+FE66, ＋, －, ＠) as the ASCII signs."""
     text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    if unicodedata.normalize("NFKC", text[:1]).startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
 

@@ -55,7 +55,13 @@ def test_csv_metadata_matches_the_database(client, seeded):
         ("-1", "'-1"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
+        ("\uff1dSUM(1+1)", "'\uff1dSUM(1+1)"),  # full-width =
+        ("\uff0b1", "'\uff0b1"),
+        ("\uff0d1", "'\uff0d1"),
+        ("\uff20SUM(A1)", "'\uff20SUM(A1)"),
+        ("\ufe66SUM(1+1)", "'\ufe66SUM(1+1)"),  # small form =
         ("Plain title", "Plain title"),
+        ("\uff21 full-width letter", "\uff21 full-width letter"),
         ("", ""),
         (None, ""),
     ],
