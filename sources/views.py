@@ -233,10 +233,21 @@ def search_csv(request):
     return response
 
 
+class TextSummaryAtomFeed(Atom1Feed):
+    """Atom whose summaries are plain text (type="text"), as the articles are: Django marks
+    them type="html", so a reader ran `<svg/onload=...>` in an article as markup and showed
+    a typed `&lt;b&gt;` as `<b>`."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class SearchFeed(Feed):
     """The newest hits for a search, so that a journalist can follow a query."""
 
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtomFeed
     per_page = 30
 
     def get_object(self, request):
@@ -279,11 +290,11 @@ class SearchFeed(Feed):
         return source.author or source.outlet or None
 
     def item_pubdate(self, source):
-        if source.published:
-            return datetime.datetime.combine(
-                source.published, datetime.time(), tzinfo=datetime.timezone.utc
-            )
-        return source.created
+        """The publication date, or None (no <published>) for an undated article: the
+        import time made readers show old articles as new."""
+        if source.publication_year is None:
+            return None
+        return datetime.datetime.combine(source.published, datetime.time(), tzinfo=datetime.timezone.utc)
 
     def item_updateddate(self, source):
         return source.updated

@@ -47,3 +47,40 @@ def test_opensearch_description(client):
     templates = {u.get("type"): u.get("template") for u in root.findall(f"{ns}Url")}
     assert templates["text/html"] == "http://testserver/search/?q={searchTerms}"
     assert "application/atom+xml" in templates
+
+
+def _entry_for(feed, source):
+    for entry in feed.findall(f"{ATOM}entry"):
+        if entry.find(f"{ATOM}link").get("href").endswith(f"/sources/{source.slug}/"):
+            return entry
+    raise AssertionError(f"{source.slug} not in the feed")
+
+
+@pytest.fixture
+def markup_article(seeded, django_capture_on_commit_callbacks):
+    from sources.models import Source
+
+    source = Source.objects.get(pk=seeded[0].pk)
+    source.text = "Zanzibarite <svg/onload=alert(2)> and &lt;b&gt; as typed.\n\nSecond paragraph."
+    source.published, source.date_precision = None, "unknown"
+    with django_capture_on_commit_callbacks(execute=True):
+        source.save()
+    return source
+
+
+def test_atom_summary_is_text_never_markup(client, markup_article):
+    feed = ET.fromstring(client.get("/search.atom", {"q": "zanzibarite"}).content)
+    summary = _entry_for(feed, markup_article).find(f"{ATOM}summary")
+    # type="text": a reader shows the characters; with type="html" the <svg> would run.
+    assert summary.get("type") == "text"
+    assert summary.text == "Zanzibarite <svg/onload=alert(2)> and &lt;b&gt; as typed."
+
+
+def test_atom_leaves_out_published_for_an_undated_article(client, markup_article, seeded):
+    feed = ET.fromstring(client.get("/search.atom", {"q": "zanzibarite"}).content)
+    entry = _entry_for(feed, markup_article)
+    assert entry.find(f"{ATOM}published") is None
+    assert entry.find(f"{ATOM}updated") is not None  # Atom requires it; it is the last change
+    dated = next(s for s in seeded if s.publication_year and s.pk != markup_article.pk)
+    entry = _entry_for(ET.fromstring(client.get("/search.atom", {"q": dated.title}).content), dated)
+    assert entry.find(f"{ATOM}published").text.startswith(dated.published.isoformat())
