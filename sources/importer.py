@@ -21,7 +21,8 @@ from slugify import slugify
 
 from .ingest.gazetteer import Gazetteer, GazCountry, GazOrganisation
 from .ingest.parallel import parse_file, parse_files
-from .ingest.pipeline import Article, process
+from .ingest.pipeline import Article, process, undecodable_count
+from .ingest.read import strip_bidi_controls
 from .models import (
     Country,
     CountryMention,
@@ -49,6 +50,7 @@ class Outcome:
     title: str = ""
     reason: str = ""
     source_pk: int | None = None
+    undecodable: int = 0  # bad bytes the reader replaced by U+FFFD (recorded on the Source)
 
 
 @dataclass
@@ -61,6 +63,10 @@ class ImportSummary:
     @property
     def failures(self):
         return [outcome for outcome in self.outcomes if outcome.status == FAILED]
+
+    @property
+    def with_undecodable_bytes(self):
+        return [outcome for outcome in self.outcomes if outcome.undecodable]
 
     @property
     def ok(self):
@@ -232,7 +238,7 @@ def _create_together(group):
         for article in articles:
             source = next(created)
             context.stored(source)
-            outcomes.append(Outcome(_label(path, article, articles), CREATED, article.title, source_pk=source.pk))
+            outcomes.append(_stored(_label(path, article, articles), CREATED, article, source.pk))
         stored.append((path, outcomes))
     return stored
 
@@ -257,8 +263,12 @@ def store_articles(path, articles, reason=None):
         except Exception as exc:  # one bad article must not stop the batch
             outcomes.append(Outcome(label, FAILED, article.title, reason=f"{type(exc).__name__}: {exc}"))
         else:
-            outcomes.append(Outcome(label, status, article.title, source_pk=pk))
+            outcomes.append(_stored(label, status, article, pk))
     return outcomes
+
+
+def _stored(label, status, article, pk):
+    return Outcome(label, status, article.title, source_pk=pk, undecodable=undecodable_count(article))
 
 
 def _label(path, article, articles):
@@ -328,10 +338,12 @@ def apply_article(source: Source, article: Article) -> bool:
 
     Returns whether anything changed."""
     values = {
-        "title": article.title[: Source._meta.get_field("title").max_length],
-        "outlet": article.outlet,
-        "author": article.author,
-        "dateline": article.dateline,
+        # The reader strips bidi controls already; these one-line fields are checked again
+        # because other readers (web archives) feed the same pipeline.
+        "title": strip_bidi_controls(article.title)[: Source._meta.get_field("title").max_length],
+        "outlet": strip_bidi_controls(article.outlet),
+        "author": strip_bidi_controls(article.author),
+        "dateline": strip_bidi_controls(article.dateline),
         "published": article.published,
         "date_precision": article.date_precision,
         "language": article.language,

@@ -19,6 +19,8 @@ from .gazetteer import Gazetteer
 from .split import split
 
 LANGUAGE = "en"  # every source so far is English; detection can come later
+#: The rule of a recorded line in which the reader replaced undecodable bytes by U+FFFD.
+UNDECODABLE = "undecodable-bytes"
 
 
 @dataclass
@@ -77,13 +79,23 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int) -> Articl
         language=LANGUAGE,
         text=meta.body,
         raw_text=raw,
-        removed=cleaned.removed,
+        removed=cleaned.removed + _undecodable_lines(raw),
         references=cleaned.references,
         countries=entities.countries,
         organisations=entities.organisations,
         years=meta.years,
         fingerprint=fingerprint(raw),
     )
+
+
+def _undecodable_lines(raw: str) -> list[Removal]:
+    """The lines that hold replaced bytes: kept in the text, and recorded so that a curator
+    sees what was lost (and the import summary counts it)."""
+    return [Removal(line, UNDECODABLE) for line in raw.split("\n") if "\ufffd" in line]
+
+
+def undecodable_count(article: Article) -> int:
+    return sum(removal.line.count("\ufffd") for removal in article.removed if removal.rule == UNDECODABLE)
 
 
 def fingerprint(raw_text: str) -> str:

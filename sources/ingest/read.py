@@ -43,6 +43,11 @@ UNICODE_BOMS = [
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
 
+# Invisible characters that reorder or hide text (a Right-to-Left Override in a title makes
+# "txt.exe" read "exe.txt"): bidi embeddings, overrides, isolates and marks.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+REPLACEMENT_CHARACTER = "\ufffd"
+
 HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html)\b", re.I | re.S)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -71,13 +76,17 @@ def read_text(data: bytes, *, max_bytes: int, filename: str | None = None) -> st
     """
     _check_size(len(data), max_bytes)
     _refuse_binary(data)
-    text = _decode(data)
+    text = strip_bidi_controls(_decode(data))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _looks_like_html(data, filename):
         text = html_to_text(text)
     if not text.strip():
         raise ReadError("empty file")
     return text
+
+
+def strip_bidi_controls(text: str) -> str:
+    return BIDI_CONTROLS.sub("", text)
 
 
 def _check_size(size: int, max_bytes: int) -> None:
@@ -130,7 +139,21 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    return _decode_legacy(data)
+    return _decode_mostly_utf8(data) or _decode_legacy(data)
+
+
+def _decode_mostly_utf8(data: bytes) -> str | None:
+    """A UTF-8 file with some bad bytes, each replaced by U+FFFD (which the pipeline
+    records on the article); None when nothing in the file is UTF-8 beyond ASCII.
+
+    Read as a code page, `\xff\xfe\xc3\x28` in a UTF-8 file became "ÿþÃ(" and every
+    accented letter around it mojibake. One well-formed multi-byte character is taken as
+    the sign of UTF-8: legacy text almost never forms one ("é" in Windows-1252 is a single
+    byte followed by ASCII, never by the continuation byte UTF-8 requires)."""
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count(REPLACEMENT_CHARACTER)
+    well_formed = sum(1 for char in text if char > "\x7f") - bad
+    return text if well_formed > 0 else None
 
 
 def _decode_legacy(data: bytes) -> str:

@@ -74,3 +74,11 @@ class Command(BaseCommand):
         )
         for outcome in summary.failures:
             self.stdout.write(f"  failed: {outcome.path}: {outcome.reason}")
+        replaced = summary.with_undecodable_bytes
+        if replaced:
+            self.stdout.write(
+                f"{len(replaced)} article(s) had undecodable bytes, replaced by U+FFFD and "
+                "recorded with the lines removed:"
+            )
+        for outcome in replaced:
+            self.stdout.write(f"  {outcome.path}: {outcome.undecodable} byte(s) replaced")
