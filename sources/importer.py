@@ -3,6 +3,8 @@
 Identity: an article is the same article when its content fingerprint matches (so the
 same text under two file names is one Source), or, failing that, when it sits at the same
 position of the same file (so an edited file updates its Sources instead of adding more).
+A file is known by its path below the folder given (sources.ingest.files); a Source stored
+before that, under the file's name alone, is taken over by (name, position) once.
 Each article is stored atomically, inside a transaction per FILES_PER_TRANSACTION files:
 the new articles of a transaction together in one savepoint, or, when that fails or some
 article is not new, each in its own savepoint; a failure leaves nothing half-written and
@@ -19,6 +21,7 @@ from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
 from slugify import slugify
 
+from .ingest import files as ingest_files
 from .ingest.gazetteer import Gazetteer, GazCountry, GazOrganisation
 from .ingest.parallel import parse_file, parse_files
 from .ingest.pipeline import Article, process, undecodable_count
@@ -40,7 +43,7 @@ FILES_PER_TRANSACTION = 50
 IMPORTABLE_SUFFIXES = {".txt", ".text", ".html", ".htm"}
 SLUG_MAX_LENGTH = 80
 
-CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+CREATED, UPDATED, UNCHANGED, FAILED, SKIPPED = "created", "updated", "unchanged", "failed", "skipped"
 
 
 @dataclass
@@ -74,19 +77,12 @@ class ImportSummary:
 
 
 def find_files(paths):
-    """Expand folders into the importable files below them; a missing path is an error."""
-    files, missing = [], []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMPORTABLE_SUFFIXES)
-            )
-        elif path.is_file():
-            files.append(path)
-        else:
-            missing.append(path)
-    return files, missing
+    """The importable files below `paths` ([ImportFile]) and Outcomes for what is not read:
+    failed (missing, not a regular file, a symbolic link given), or skipped (a symbolic
+    link inside a folder)."""
+    files, refusals = ingest_files.find_files(paths, IMPORTABLE_SUFFIXES)
+    refused = [Outcome(r.path, SKIPPED if r.skipped else FAILED, reason=r.reason) for r in refusals]
+    return files, refused
 
 
 def gazetteer_from_db():
@@ -116,12 +112,17 @@ class ImportContext:
     def __init__(self):
         self.country_ids = dict(Country.objects.values_list("code", "pk"))
         self.organisation_ids = dict(Organisation.objects.values_list("name", "pk"))
-        rows = Source.objects.order_by().values_list("fingerprint", "source_file", "position")
+        rows = Source.objects.order_by().values_list(
+            "fingerprint", "source_file", "position", "source_file_is_base_name"
+        )
         self.fingerprints = set()
         self.positions = set()
-        for fingerprint, source_file, position in rows.iterator(chunk_size=5000):
+        self.base_name_positions = set()  # of Sources stored under the file's name only
+        for fingerprint, source_file, position, is_base_name in rows.iterator(chunk_size=5000):
             self.fingerprints.add(fingerprint)
             self.positions.add((source_file, position))
+            if is_base_name:
+                self.base_name_positions.add((source_file, position))
         self.slugs = set(Source.objects.order_by().values_list("slug", flat=True))
         self.slugs.update(SlugRedirect.objects.order_by().values_list("old_slug", flat=True))
 
@@ -203,6 +204,7 @@ def _all_new(group) -> bool:
             if (
                 article.fingerprint in context.fingerprints or article.fingerprint in fingerprints
                 or position in context.positions or position in positions
+                or (_base_name(path.name), article.position) in context.base_name_positions
             ):
                 return False
             fingerprints.add(article.fingerprint)
@@ -288,9 +290,12 @@ def store_article(article: Article, file_name: str) -> tuple[str, int]:
             _insert_mentions(_take_new_mention_rows(source))
             status = CREATED
         else:
+            took_over = _take_over(source, file_name)
             changed = apply_article(source, article)
             if changed:
                 source.save()
+            elif took_over:
+                source.save(update_fields=["source_file", "source_file_is_base_name"])
             mentions_changed = apply_mentions(source, article)
             status = UPDATED if changed or mentions_changed else UNCHANGED
     if context is not None:
@@ -324,13 +329,36 @@ def _insert_mentions(rows):
 
 
 def find_existing(article, file_name):
+    """The article's Source by fingerprint, by (file, position), or by (file's name,
+    position) among the Sources stored before files were known by their path."""
     context = _context.get()
     source = None
     if context is None or article.fingerprint in context.fingerprints:
         source = Source.objects.filter(fingerprint=article.fingerprint).first()
     if source is None and (context is None or (file_name, article.position) in context.positions):
         source = Source.objects.filter(source_file=file_name, position=article.position).first()
+    by_name = (_base_name(file_name), article.position)
+    if source is None and (context is None or by_name in context.base_name_positions):
+        source = Source.objects.filter(
+            source_file=by_name[0], position=article.position, source_file_is_base_name=True
+        ).first()
     return source
+
+
+def _base_name(file_name):
+    return file_name.rsplit("/", 1)[-1]
+
+
+def _take_over(source, file_name):
+    """Give a Source stored under its file's name alone the file's path (once: a second
+    file of that name is then a different file). Returns whether it did."""
+    if not source.source_file_is_base_name:
+        return False
+    context = _context.get()
+    if context is not None:
+        context.base_name_positions.discard((source.source_file, source.position))
+    source.source_file, source.source_file_is_base_name = file_name, False
+    return True
 
 
 def apply_article(source: Source, article: Article) -> bool:

@@ -111,7 +111,12 @@ class Source(models.Model):
     )
     references = models.JSONField(default=list, blank=True)
 
-    source_file = models.CharField(max_length=255)
+    source_file = models.CharField(
+        max_length=1000, help_text="The file's path below the folder it was imported from."
+    )
+    # Imports before file paths counted stored only the file's name; the next import of the
+    # file takes such a Source over by name and position, once (sources.importer).
+    source_file_is_base_name = models.BooleanField(default=False, editable=False)
     position = models.PositiveIntegerField(
         default=0, help_text="Position of the article within its file (pages holding several)."
     )

@@ -7,8 +7,10 @@ curators can import saved web pages too.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
+import stat
 from html.parser import HTMLParser
 
 from charset_normalizer import from_bytes
@@ -61,10 +63,23 @@ class ReadError(Exception):
 
 
 def read_file(path, *, max_bytes: int) -> str:
-    """Read a file from disk, checking its size before loading it into memory."""
-    size = os.stat(path).st_size
-    _check_size(size, max_bytes)
-    with open(path, "rb") as handle:
+    """Read a regular file from disk, checking its size before loading it into memory.
+
+    Never follows a symbolic link and never waits: a FIFO put where a file was listed
+    would otherwise block the import forever at open()."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        raise ReadError("no such file") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ReadError("symbolic link") from None
+        raise ReadError(exc.strerror or type(exc).__name__) from None
+    with os.fdopen(fd, "rb") as handle:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise ReadError("not a regular file")
+        _check_size(status.st_size, max_bytes)
         data = handle.read(max_bytes + 1)
     return read_text(data, max_bytes=max_bytes, filename=os.fspath(path))
 

@@ -27,10 +27,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, no_progress=False, jobs=None, **options):
-        files, missing = importer.find_files(paths)
-        summary = importer.ImportSummary()
-        for path in missing:
-            summary.outcomes.append(importer.Outcome(str(path), importer.FAILED, reason="no such file or folder"))
+        files, refused = importer.find_files(paths)
+        summary = importer.ImportSummary(outcomes=refused)
         gazetteer = importer.gazetteer_from_db()
         started = time.perf_counter()
         progress = self.progress(len(files), "Importing", "file", no_progress)
@@ -70,8 +68,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Imported {len(summary.outcomes)} article(s): "
             f"{summary.count(importer.CREATED)} created, {summary.count(importer.UPDATED)} updated, "
-            f"{summary.count(importer.UNCHANGED)} unchanged, {summary.count(importer.FAILED)} failed."
+            f"{summary.count(importer.UNCHANGED)} unchanged, {summary.count(importer.FAILED)} failed, "
+            f"{summary.count(importer.SKIPPED)} skipped."
         )
+        for outcome in summary.outcomes:
+            if outcome.status == importer.SKIPPED:
+                self.stdout.write(f"  skipped: {outcome.path}: {outcome.reason}")
         for outcome in summary.failures:
             self.stdout.write(f"  failed: {outcome.path}: {outcome.reason}")
         replaced = summary.with_undecodable_bytes
