@@ -1,6 +1,6 @@
 """The archive's records: Sources (one per article) and the curated gazetteer they point at."""
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
@@ -63,6 +63,20 @@ class Organisation(models.Model):
 
 
 class SourceQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Update, and reindex the touched Sources when the transaction commits.
+
+        QuerySet.update sends no post_save: `filter(...).update(is_published=False)` left
+        the article in the index, and the API counted a hit it then did not show. The pks
+        are read first, in the same transaction: afterwards the filter may match others."""
+        from .signals import touch
+
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            updated = super().update(**kwargs)
+            touch(*pks)
+        return updated
+
     def published(self):
         return self.filter(is_published=True)
 
