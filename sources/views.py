@@ -7,6 +7,7 @@ one search service) and renders. No view builds its own query.
 import csv
 import dataclasses
 import datetime
+import itertools
 
 from django.contrib.syndication.views import Feed
 from django.http import (
@@ -194,11 +195,11 @@ class _Echo:
         return value
 
 
-def _csv_rows(request, query):
+def _csv_rows(request, sources):
     writer = csv.writer(_Echo())
     yield "\ufeff"  # BOM: spreadsheets then read the file as UTF-8
     yield writer.writerow(CSV_COLUMNS)
-    for source in search_service.iter_hits(query):
+    for source in sources:
         row = (
             source.title,
             source.outlet,
@@ -221,9 +222,13 @@ def search_csv(request):
     query, error = _parse(request)
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    # The search runs (its first batch is fetched) before the 200 goes out: a search that
+    # fails must answer an error status, never a 200 holding only the header row.
+    sources = search_service.iter_hits(query)
+    first = list(itertools.islice(sources, 1))
     filename = f"archive-search-{timezone.localdate().isoformat()}.csv"
     response = StreamingHttpResponse(
-        _csv_rows(request, query), content_type="text/csv; charset=utf-8"
+        _csv_rows(request, itertools.chain(first, sources)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
