@@ -47,8 +47,9 @@ SORT_FIELDS = {"newest": "-newest", "oldest": "oldest"}
 MAX_FACET_VALUES = 50
 MAX_PAGE = 100_000
 UNDATED = "undated"
-#: At or below this many hits a did-you-mean suggestion is looked for.
-SUGGEST_BELOW = 2
+#: At or below this many hits a did-you-mean suggestion is looked for: a typo that some
+#: article shares ("Tajikstan" in one text) still deserves the common spelling.
+SUGGEST_BELOW = 5
 ITER_BATCH = 500
 
 class InvalidSearch(ValueError):
@@ -329,9 +330,29 @@ def _suggest(parsed, filters, total):
         return None
     if not suggestion or suggestion.lower() == words.lower():
         return None
+    suggestion = _in_users_casing(suggestion, parsed.words)
     better = parse_query(suggestion)
     count = _apply(_base_sqs(), better.expression, filters).count()
     return suggestion if count > total else None
+
+
+def _in_users_casing(suggestion, typed):
+    """Each suggested word cased as the user typed the word it replaces (engines answer
+    in lower case): Tajikstan -> Tajikistan, OSCE stays OSCE."""
+    suggested = suggestion.split()
+    if len(suggested) != len(typed):
+        return suggestion
+    out = []
+    for new, old in zip(suggested, typed):
+        if new.lower() == old.lower():
+            out.append(old)
+        elif old.isupper() and len(old) > 1:
+            out.append(new.upper())
+        elif old[:1].isupper():
+            out.append(new[:1].upper() + new[1:])
+        else:
+            out.append(new)
+    return " ".join(out)
 
 
 def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
