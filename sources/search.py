@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, make_dataclass, replace
 from typing import Iterator
 from urllib.parse import urlencode
 
@@ -31,7 +31,7 @@ from django.utils.safestring import mark_safe
 from haystack.inputs import Raw
 from haystack.query import SQ, SearchQuerySet
 
-from . import highlight
+from . import facets, highlight
 from .query_syntax import (
     MAX_Q_CHARS,
     TOO_COMPLEX_MESSAGE,
@@ -41,12 +41,11 @@ from .query_syntax import (
 )
 
 
-FACETS = ("country", "organisation", "year", "mentioned_year")
+FACETS = facets.NAMES
 SORTS = ("", "relevance", "newest", "oldest")
 SORT_FIELDS = {"newest": "-newest", "oldest": "oldest"}
 MAX_FACET_VALUES = 50
 MAX_PAGE = 100_000
-UNDATED = "undated"
 #: At or below this many hits a did-you-mean suggestion is looked for: a typo that some
 #: article shares ("Tajikstan" in one text) still deserves the common spelling.
 SUGGEST_BELOW = 5
@@ -75,16 +74,7 @@ def _dedupe(values):
     return tuple(seen)
 
 
-@dataclass(frozen=True)
-class SearchQuery:
-    q: str = ""
-    country: tuple[str, ...] = ()
-    organisation: tuple[str, ...] = ()
-    year: tuple[str, ...] = ()  # "2017" or "undated"
-    mentioned_year: tuple[str, ...] = ()  # "2015"
-    sort: str = ""  # "" = relevance with a q, newest without
-    page: int = 1
-
+class _SearchQueryMethods:
     @classmethod
     def from_params(cls, params) -> "SearchQuery":
         """From a QueryDict (or a dict). Raises InvalidSearch with a user-facing message."""
@@ -93,29 +83,7 @@ class SearchQuery:
         q = re.sub(r"\s+", " ", q).strip()[:MAX_Q_CHARS].strip()
         if is_too_complex(q):
             raise InvalidSearch(TOO_COMPLEX_MESSAGE)
-
-        values = {}
-        for facet in FACETS:
-            raw = [clean_text(v).strip() for v in _getlist(params, facet)]
-            raw = [v[:200] for v in raw if v]
-            if len(raw) > MAX_FACET_VALUES:
-                raise InvalidSearch(f"Too many values for {facet} (at most {MAX_FACET_VALUES}).")
-            values[facet] = _dedupe(raw)
-        years = []
-        for v in values["year"]:
-            if v.lower() == UNDATED:
-                years.append(UNDATED)
-            elif re.fullmatch(r"\d{1,4}", v):
-                years.append(str(int(v)))
-            else:
-                raise InvalidSearch(f"“{v[:40]}” is not a year: use a year like 2017, or “undated”.")
-        values["year"] = _dedupe(years)
-        mentioned = []
-        for v in values["mentioned_year"]:
-            if not re.fullmatch(r"\d{1,4}", v):
-                raise InvalidSearch(f"“{v[:40]}” is not a year: use a year like 2015.")
-            mentioned.append(str(int(v)))
-        values["mentioned_year"] = _dedupe(mentioned)
+        values = {facet.name: _facet_param(params, facet) for facet in facets.FACETS}
 
         sort = (_getlist(params, "sort") or [""])[-1].strip().lower()
         if sort not in SORTS:
@@ -159,6 +127,34 @@ class SearchQuery:
     @property
     def filters(self) -> dict[str, tuple[str, ...]]:
         return {facet: getattr(self, facet) for facet in FACETS if getattr(self, facet)}
+
+
+def _facet_param(params, facet) -> tuple[str, ...]:
+    """One facet's values from the request, each as indexed, in order, without repeats."""
+    raw = [clean_text(v).strip() for v in _getlist(params, facet.name)]
+    raw = [v[: facets.MAX_VALUE_CHARS] for v in raw if v]
+    if len(raw) > MAX_FACET_VALUES:
+        raise InvalidSearch(f"Too many values for {facet.name} (at most {MAX_FACET_VALUES}).")
+    try:
+        return _dedupe(facet.parse(v) for v in raw)
+    except facets.InvalidFacetValue as exc:
+        raise InvalidSearch(str(exc)) from None
+
+
+#: The words (q), one tuple of values per facet of the registry (sources/facets.py),
+#: the sort ("" = relevance with words, newest without) and the page.
+SearchQuery = make_dataclass(
+    "SearchQuery",
+    [
+        ("q", str, field(default="")),
+        *[(name, tuple[str, ...], field(default=())) for name in FACETS],
+        ("sort", str, field(default="")),
+        ("page", int, field(default=1)),
+    ],
+    bases=(_SearchQueryMethods,),
+    frozen=True,
+    namespace={"__module__": __name__},
+)
 
 
 @dataclass

@@ -25,17 +25,12 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from . import highlight
+from . import facets, highlight
 from . import search as search_service
 from .citation import citation_for
 from .models import SlugRedirect, Source, published_counts
 
-FACET_LABELS = {
-    "country": "Country",
-    "organisation": "Organisation",
-    "year": "Year published",
-    "mentioned_year": "Years mentioned",
-}
+FACET_LABELS = facets.LABELS
 
 
 def _parse(request):
