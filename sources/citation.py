@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from .templatetags.archive_tags import date_with_precision, long_date
+from .formatting import date_with_precision, long_date
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,10 @@
 Used by the HTML page, the JSON API, CSV export and the Atom feed alike; no view builds
 its own query. It talks to haystack's SearchQuerySet only, so the engine stays a setting:
 
-* the user's query is parsed here into a small syntax tree (words, "phrases", AND/OR/NOT,
-  -exclusion, title:/outlet:/author:, prefix*) and written out fully parenthesised in the
-  syntax Whoosh and Lucene/Elasticsearch share, passed as ``Raw``; a malformed query is
-  never an error: its words are searched and ``message`` says so;
+* the user's query is parsed by sources/query_syntax.py and passed to the engine as
+  ``Raw``; a malformed query is never an error: its words are searched and ``message`` says
+  so, except that a query nested past the parser's bounds is refused (InvalidSearch), so
+  that machine clients get a 400 rather than a search for something else;
 * facet filters are ``narrow(SQ(<facet>__in=[...]))`` on whole-value facet fields (Term
   queries in sources/whoosh_backend.py, keyword fields elsewhere): narrowing filters the
   hits without taking part in their relevance score, so choosing a country never
@@ -23,8 +23,7 @@ from __future__ import annotations
 import math
 import re
 import time
-import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, make_dataclass, replace
 from typing import Iterator
 from urllib.parse import urlencode
 
@@ -32,33 +31,28 @@ from django.utils.safestring import mark_safe
 from haystack.inputs import Raw
 from haystack.query import SQ, SearchQuerySet
 
-from . import highlight
-from .aliases import AliasTable, load_alias_table, words_of
+from . import facets, highlight
+from .query_syntax import (
+    MAX_Q_CHARS,
+    TOO_COMPLEX_MESSAGE,
+    clean_text,
+    is_too_complex,
+    parse_query,  # also the views' entry point to the query language
+)
 
-FACETS = ("country", "organisation", "year", "mentioned_year")
+
+FACETS = facets.NAMES
 SORTS = ("", "relevance", "newest", "oldest")
 SORT_FIELDS = {"newest": "-newest", "oldest": "oldest"}
-MAX_Q_CHARS = 1000
-MAX_TERMS = 64
 MAX_FACET_VALUES = 50
 MAX_PAGE = 100_000
-UNDATED = "undated"
-#: At or below this many hits a did-you-mean suggestion is looked for.
-SUGGEST_BELOW = 2
-FIELD_NAMES = ("title", "outlet", "author")
+#: At or below this many hits a did-you-mean suggestion is looked for: a typo that some
+#: article shares ("Tajikstan" in one text) still deserves the common spelling.
+SUGGEST_BELOW = 5
 ITER_BATCH = 500
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
-
 
 class InvalidSearch(ValueError):
     """str(exc) is a user-facing message; the API maps it to 400."""
-
-
-def _clean_text(value: str) -> str:
-    value = unicodedata.normalize("NFC", str(value))
-    value = _CONTROL.sub(" ", value)
-    return value
 
 
 def _getlist(params, name):
@@ -80,45 +74,16 @@ def _dedupe(values):
     return tuple(seen)
 
 
-@dataclass(frozen=True)
-class SearchQuery:
-    q: str = ""
-    country: tuple[str, ...] = ()
-    organisation: tuple[str, ...] = ()
-    year: tuple[str, ...] = ()  # "2017" or "undated"
-    mentioned_year: tuple[str, ...] = ()  # "2015"
-    sort: str = ""  # "" = relevance with a q, newest without
-    page: int = 1
-
+class _SearchQueryMethods:
     @classmethod
     def from_params(cls, params) -> "SearchQuery":
         """From a QueryDict (or a dict). Raises InvalidSearch with a user-facing message."""
         q = " ".join(_getlist(params, "q"))
-        q = _clean_text(q)
+        q = clean_text(q)
         q = re.sub(r"\s+", " ", q).strip()[:MAX_Q_CHARS].strip()
-
-        values = {}
-        for facet in FACETS:
-            raw = [_clean_text(v).strip() for v in _getlist(params, facet)]
-            raw = [v[:200] for v in raw if v]
-            if len(raw) > MAX_FACET_VALUES:
-                raise InvalidSearch(f"Too many values for {facet} (at most {MAX_FACET_VALUES}).")
-            values[facet] = _dedupe(raw)
-        years = []
-        for v in values["year"]:
-            if v.lower() == UNDATED:
-                years.append(UNDATED)
-            elif re.fullmatch(r"\d{1,4}", v):
-                years.append(str(int(v)))
-            else:
-                raise InvalidSearch(f"“{v[:40]}” is not a year: use a year like 2017, or “undated”.")
-        values["year"] = _dedupe(years)
-        mentioned = []
-        for v in values["mentioned_year"]:
-            if not re.fullmatch(r"\d{1,4}", v):
-                raise InvalidSearch(f"“{v[:40]}” is not a year: use a year like 2015.")
-            mentioned.append(str(int(v)))
-        values["mentioned_year"] = _dedupe(mentioned)
+        if is_too_complex(q):
+            raise InvalidSearch(TOO_COMPLEX_MESSAGE)
+        values = {facet.name: _facet_param(params, facet) for facet in facets.FACETS}
 
         sort = (_getlist(params, "sort") or [""])[-1].strip().lower()
         if sort not in SORTS:
@@ -162,6 +127,34 @@ class SearchQuery:
     @property
     def filters(self) -> dict[str, tuple[str, ...]]:
         return {facet: getattr(self, facet) for facet in FACETS if getattr(self, facet)}
+
+
+def _facet_param(params, facet) -> tuple[str, ...]:
+    """One facet's values from the request, each as indexed, in order, without repeats."""
+    raw = [clean_text(v).strip() for v in _getlist(params, facet.name)]
+    raw = [v[: facets.MAX_VALUE_CHARS] for v in raw if v]
+    if len(raw) > MAX_FACET_VALUES:
+        raise InvalidSearch(f"Too many values for {facet.name} (at most {MAX_FACET_VALUES}).")
+    try:
+        return _dedupe(facet.parse(v) for v in raw)
+    except facets.InvalidFacetValue as exc:
+        raise InvalidSearch(str(exc)) from None
+
+
+#: The words (q), one tuple of values per facet of the registry (sources/facets.py),
+#: the sort ("" = relevance with words, newest without) and the page.
+SearchQuery = make_dataclass(
+    "SearchQuery",
+    [
+        ("q", str, field(default="")),
+        *[(name, tuple[str, ...], field(default=())) for name in FACETS],
+        ("sort", str, field(default="")),
+        ("page", int, field(default=1)),
+    ],
+    bases=(_SearchQueryMethods,),
+    frozen=True,
+    namespace={"__module__": __name__},
+)
 
 
 @dataclass
@@ -218,269 +211,6 @@ class SearchResults:
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
-
-
-# --------------------------------------------------------------------------- parsing
-
-
-class _Malformed(Exception):
-    pass
-
-
-_TOKEN_RE = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<lparen>\()
-  | (?P<rparen>\))
-  | (?P<field>(?:title|outlet|author):)(?=\S)
-  | (?P<minus>-)(?=["\w(])
-  | (?P<phrase>"[^"]*")
-  | (?P<quote>")
-  | (?P<word>[\w][\w'’.\-]*\*?)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
-
-
-@dataclass
-class _Term:
-    kind: str  # "word" | "phrase" | "prefix"
-    words: tuple[str, ...]
-    field: str = ""
-
-
-@dataclass
-class _Node:
-    op: str  # "AND" | "OR" | "NOT"
-    children: list
-
-
-@dataclass
-class ParsedQuery:
-    expression: str  # in the shared Whoosh/Lucene syntax; "" = everything
-    words: list[str] = field(default_factory=list)  # plain words, for suggestions
-    highlight: highlight.Terms = field(default_factory=highlight.Terms)
-    message: str | None = None
-    also_searched: list[str] = field(default_factory=list)  # aliases the query was widened to
-
-
-def _tokens(q):
-    out = []
-    for m in _TOKEN_RE.finditer(q):
-        kind = m.lastgroup
-        text = m.group()
-        if kind == "ws":
-            continue
-        if kind == "word" and text in ("AND", "OR", "NOT"):
-            out.append(("op", text))
-        elif kind == "word" and text in ("&&", "||"):
-            out.append(("op", "AND" if text == "&&" else "OR"))
-        else:
-            out.append((kind, text))
-    return out
-
-
-def _split_words(text):
-    return tuple(re.findall(r"\w+", text))
-
-
-def _make_term(text, fieldname=""):
-    if text.startswith('"'):
-        words = _split_words(text[1:-1])
-        if not words:
-            return None
-        return _Term("phrase" if len(words) > 1 else "word", words, fieldname)
-    prefix = text.endswith("*")
-    words = _split_words(text.rstrip("*"))
-    if not words:
-        return None
-    if prefix and len(words) == 1:
-        if len(words[0]) < 2:
-            raise _Malformed("A * needs at least two letters before it.")
-        return _Term("prefix", words, fieldname)
-    return _Term("phrase" if len(words) > 1 else "word", words, fieldname)
-
-
-class _Parser:
-    """or := and (OR and)* ; and := unary ((AND)? unary)* ; unary := (NOT|-) unary | primary"""
-
-    def __init__(self, tokens):
-        self.tokens = tokens
-        self.i = 0
-        self.count = 0
-
-    def peek(self):
-        return self.tokens[self.i] if self.i < len(self.tokens) else (None, None)
-
-    def take(self):
-        tok = self.peek()
-        self.i += 1
-        return tok
-
-    def parse(self):
-        if not self.tokens:
-            return None
-        node = self.parse_or()
-        if self.i < len(self.tokens):
-            raise _Malformed("unexpected " + str(self.peek()[1]))
-        return node
-
-    def parse_or(self):
-        children = [self.parse_and()]
-        while self.peek() == ("op", "OR"):
-            self.take()
-            children.append(self.parse_and())
-        return children[0] if len(children) == 1 else _Node("OR", children)
-
-    def parse_and(self):
-        children = [self.parse_unary()]
-        while True:
-            kind, text = self.peek()
-            if kind is None or kind == "rparen" or (kind, text) == ("op", "OR"):
-                break
-            if (kind, text) == ("op", "AND"):
-                self.take()
-            children.append(self.parse_unary())
-        return children[0] if len(children) == 1 else _Node("AND", children)
-
-    def parse_unary(self):
-        kind, text = self.peek()
-        if kind == "minus" or (kind, text) == ("op", "NOT"):
-            self.take()
-            return _Node("NOT", [self.parse_unary()])
-        return self.parse_primary()
-
-    def parse_primary(self):
-        kind, text = self.take()
-        if kind == "lparen":
-            node = self.parse_or()
-            if self.take()[0] != "rparen":
-                raise _Malformed("unbalanced brackets")
-            return node
-        fieldname = ""
-        if kind == "field":
-            fieldname = text[:-1].lower()
-            kind, text = self.take()
-            if kind not in ("word", "phrase"):
-                raise _Malformed("a field name needs a word after it")
-        if kind in ("word", "phrase"):
-            term = _make_term(text, fieldname)
-            if term is None:
-                raise _Malformed("empty phrase")
-            self.count += 1
-            if self.count > MAX_TERMS:
-                raise _Malformed("too many words")
-            return term
-        raise _Malformed("unexpected " + str(text))
-
-
-def _render_term(term):
-    words = term.words
-    if term.kind == "every":  # the anchor of a purely negative query
-        return "*:*"
-    if term.kind == "prefix":
-        body = words[0].lower() + "*"
-    elif term.kind == "phrase":
-        body = '"' + " ".join(words) + '"'
-    else:
-        body = words[0]
-    return (term.field + ":" if term.field else "") + body
-
-
-def _render(node):
-    if isinstance(node, _Term):
-        return _render_term(node)
-    if node.op == "NOT":
-        return "NOT " + _render(node.children[0])
-    return "(" + (" %s " % node.op).join(_render(c) for c in node.children) + ")"
-
-
-def _collect(node, positive, out):
-    """Positive terms (not under NOT), for highlighting and suggestions."""
-    if isinstance(node, _Term):
-        if positive and node.field in ("", "title"):
-            out.append(node)
-        return
-    for child in node.children:
-        _collect(child, positive and node.op != "NOT", out)
-
-
-def _only_negative(node):
-    if isinstance(node, _Term):
-        return False
-    if node.op == "NOT":
-        return True
-    if node.op == "AND":
-        return all(_only_negative(c) for c in node.children)
-    return any(_only_negative(c) for c in node.children)
-
-
-def _plain_words(q):
-    words = [w for w in re.findall(r"\w+", q) if w not in ("AND", "OR", "NOT")]
-    return words[:MAX_TERMS]
-
-
-def _expand_aliases(node, table, expanded):
-    """Each word or phrase naming an organisation also matches its other names."""
-    if isinstance(node, _Term):
-        if node.field or node.kind not in ("word", "phrase"):
-            return node
-        names = table.names_for(node.words)
-        others = [n for n in names if words_of(n) != node.words]
-        if not others:
-            return node
-        expanded.extend(others)
-        return _Node("OR", [node, *(_make_term(f'"{name}"') for name in others)])
-    return _Node(node.op, [_expand_aliases(child, table, expanded) for child in node.children])
-
-
-def parse_query(q: str, aliases: AliasTable | None = None) -> ParsedQuery:
-    """The user's query as an engine expression; never raises. `aliases` defaults to the
-    curated organisations' names."""
-    q = _clean_text(q or "")[:MAX_Q_CHARS].strip()
-    if not q:
-        return ParsedQuery("")
-    message = None
-    try:
-        if q.count('"') % 2:
-            raise _Malformed("unbalanced quotes")
-        tokens = _tokens(q)
-        if any(kind == "other" for kind, _ in tokens):
-            # Stray punctuation (<, >, *, ...) is not syntax: drop it quietly.
-            tokens = [t for t in tokens if t[0] != "other"]
-        node = _Parser(tokens).parse()
-        if node is not None and _only_negative(node):
-            node = _Node("AND", [_Term("every", ()), node])
-    except _Malformed:
-        words = _plain_words(q)
-        node = _Node("AND", [_Term("word", (w,)) for w in words]) if words else None
-        if node is not None and len(node.children) == 1:
-            node = node.children[0]
-        message = (
-            "Your search could not be read as written (check quotes, brackets and "
-            "AND/OR/NOT), so its words were searched instead."
-        )
-        if not words:
-            message = "Your search had no words to look for, so everything is shown."
-    if node is None:
-        return ParsedQuery("", message=message)
-    also_searched = []
-    node = _expand_aliases(node, aliases if aliases is not None else load_alias_table(), also_searched)
-    terms = []
-    _collect(node, True, terms)
-    expression = _render(node)
-    hl = highlight.Terms.build(
-        words=[t.words[0] for t in terms if t.kind == "word"],
-        phrases=[" ".join(t.words) for t in terms if t.kind == "phrase"],
-        prefixes=[t.words[0] for t in terms if t.kind == "prefix"],
-    )
-    words = []
-    for t in terms:
-        if t.kind in ("word", "phrase"):
-            words.extend(t.words)
-    return ParsedQuery(expression, words=words, highlight=hl, message=message,
-                       also_searched=list(dict.fromkeys(also_searched)))
 
 
 # ----------------------------------------------------------------------- searching
@@ -596,9 +326,29 @@ def _suggest(parsed, filters, total):
         return None
     if not suggestion or suggestion.lower() == words.lower():
         return None
+    suggestion = _in_users_casing(suggestion, parsed.words)
     better = parse_query(suggestion)
     count = _apply(_base_sqs(), better.expression, filters).count()
     return suggestion if count > total else None
+
+
+def _in_users_casing(suggestion, typed):
+    """Each suggested word cased as the user typed the word it replaces (engines answer
+    in lower case): Tajikstan -> Tajikistan, OSCE stays OSCE."""
+    suggested = suggestion.split()
+    if len(suggested) != len(typed):
+        return suggestion
+    out = []
+    for new, old in zip(suggested, typed):
+        if new.lower() == old.lower():
+            out.append(old)
+        elif old.isupper() and len(old) > 1:
+            out.append(new.upper())
+        elif old[:1].isupper():
+            out.append(new[:1].upper() + new[1:])
+        else:
+            out.append(new)
+    return " ".join(out)
 
 
 def search(query: SearchQuery, per_page: int = 10) -> SearchResults:

@@ -3,20 +3,21 @@
 Documents are prepared in Python (no template): raw clean text, never HTML-escaped
 (escaping happens exactly once, at output, in sources/highlight.py).
 
-Field names match the facet names of the search service (country, organisation, year,
-mentioned_year). Facet fields are haystack Facet*Fields: whole values, never tokenised
-(keyword fields on Elasticsearch, EXACT fields in sources/whoosh_backend.py).
+The facet fields come from the registry in sources/facets.py, one per facet, each filled
+by its prepare_<name> method here. They are haystack Facet*Fields: whole values, never
+tokenised (keyword fields on Elasticsearch, EXACT fields in sources/whoosh_backend.py).
 """
 
 import hashlib
 import re
 
-from haystack import fields as hfields
+from django.core.exceptions import ImproperlyConfigured
 from haystack import indexes
 
+from . import facets
+from .facets import UNDATED
 from .models import Source
 
-UNDATED = "undated"
 #: Sort keys: the date as YYYYMMDD, times this, plus the pk (a stable tie-break).
 _PK_SPAN = 10**9
 _NEWEST_UNDATED = 0  # sorts last when descending
@@ -34,16 +35,21 @@ def sort_keys(source):
     return day * _PK_SPAN + pk, day * _PK_SPAN + (_PK_SPAN - 1 - pk)
 
 
-class SourceIndex(indexes.SearchIndex, indexes.Indexable):
+# haystack collects an index's fields when its class is made: the registry's facet fields
+# go in through a base class, so that SourceIndex lists only the fields that are not facets.
+_FacetFields = type(indexes.SearchIndex)(
+    "_FacetFields",
+    (indexes.SearchIndex,),
+    {"__module__": __name__, **{facet.name: facet.index_field() for facet in facets.FACETS}},
+)
+
+
+class SourceIndex(_FacetFields, indexes.Indexable):
     text = indexes.CharField(document=True, use_template=False)
     title = indexes.CharField(model_attr="title", boost=2.0)
     outlet = indexes.CharField(model_attr="outlet", default="")
     author = indexes.CharField(model_attr="author", default="")
     slug = indexes.CharField(model_attr="slug", indexed=False, stored=True)
-    country = hfields.FacetMultiValueField()
-    organisation = hfields.FacetMultiValueField()
-    year = hfields.FacetCharField()
-    mentioned_year = hfields.FacetMultiValueField()
     published = indexes.DateField(model_attr="published", null=True, stored=False)
     newest = indexes.IntegerField(stored=False)
     oldest = indexes.IntegerField(stored=False)
@@ -98,3 +104,8 @@ class SourceIndex(indexes.SearchIndex, indexes.Indexable):
         words = set(map(str.lower, _SPELL_WORD.findall(obj.title)))
         words.update(map(str.lower, _SPELL_WORD.findall(obj.text)))
         return " ".join(sorted(words))
+
+
+_unprepared = [f.name for f in facets.FACETS if not hasattr(SourceIndex, f"prepare_{f.name}")]
+if _unprepared:
+    raise ImproperlyConfigured(f"SourceIndex needs prepare_ methods for facets {_unprepared}")

@@ -8,6 +8,7 @@ import copy
 import csv
 import dataclasses
 import datetime
+import itertools
 import unicodedata
 
 from django.contrib.syndication.views import Feed
@@ -26,17 +27,12 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from . import highlight
+from . import facets, highlight
 from . import search as search_service
 from .citation import citation_for
 from .models import SlugRedirect, Source, published_counts
 
-FACET_LABELS = {
-    "country": "Country",
-    "organisation": "Organisation",
-    "year": "Year published",
-    "mentioned_year": "Years mentioned",
-}
+FACET_LABELS = facets.LABELS
 
 
 def _parse(request):
@@ -220,11 +216,11 @@ class _Echo:
         return value
 
 
-def _csv_rows(request, query):
+def _csv_rows(request, sources):
     writer = csv.writer(_Echo())
     yield "\ufeff"  # BOM: spreadsheets then read the file as UTF-8
     yield writer.writerow(CSV_COLUMNS)
-    for source in search_service.iter_hits(query):
+    for source in sources:
         row = (
             source.title,
             source.outlet,
@@ -247,9 +243,13 @@ def search_csv(request):
     query, error = _parse(request)
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    # The search runs (its first batch is fetched) before the 200 goes out: a search that
+    # fails must answer an error status, never a 200 holding only the header row.
+    sources = search_service.iter_hits(query)
+    first = list(itertools.islice(sources, 1))
     filename = f"archive-search-{timezone.localdate().isoformat()}.csv"
     response = StreamingHttpResponse(
-        _csv_rows(request, query), content_type="text/csv; charset=utf-8"
+        _csv_rows(request, itertools.chain(first, sources)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

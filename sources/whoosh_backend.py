@@ -468,6 +468,8 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
     #: Fields searched by a query word without a field name, with their boosts.
     DEFAULT_FIELDS = ("text", "title")
     SPELL_FIELD = "spell"
+    #: A word in at most this many documents may still be a typo of a commoner word.
+    RARE_WORD_DOCS = 2
 
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
@@ -1112,7 +1114,8 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
             if word in self.RESERVED_WORDS:
                 continue
             lower = word.lower()
-            if len(lower) < 3 or searcher.doc_frequency(self.SPELL_FIELD, lower):
+            known = searcher.doc_frequency(self.SPELL_FIELD, lower)
+            if len(lower) < 3 or known > self.RARE_WORD_DOCS:
                 out.append(lower)
                 continue
             best = None
@@ -1126,6 +1129,8 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
                         key=lambda w: searcher.doc_frequency(self.SPELL_FIELD, w),
                     )
                     break
+            if best and known and searcher.doc_frequency(self.SPELL_FIELD, best) < 3 * known:
+                best = None  # a rare word, but not a typo of a much commoner one
             if best:
                 out.append(best)
                 changed = True

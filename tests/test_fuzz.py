@@ -2,7 +2,8 @@
 
 * Any query string and any parameters: the search service either answers or raises
   InvalidSearch; /search/ never answers 500, /api/search answers 200 or 400 (404 for a
-  page past the end).
+  page past the end), /search.atom and /search.csv 200 or 400; queries include long ones
+  and ones nested past the parser's bounds.
 * Any text through the ingest pipeline: no exception.
 
 Example counts are modest: the suite must stay fast on two cores.
@@ -35,10 +36,21 @@ SYNTAX = st.sampled_from(
         "ǅ", "İ", "ß", "\n", "\t", " ", "  ", "x" * 300,
     ]
 )
+# Deep nesting and long operator chains, past the parser's bounds (issue 12 item 3).
+NESTED = st.builds(
+    lambda opener, depth, word, closer: opener * depth + word + closer * depth,
+    st.sampled_from(["(", "NOT ", "-(", "NOT (", "a OR (", "(NOT ", "title:("]),
+    # Shallow, and deep enough to exhaust a recursive parser (~250 levels).
+    st.one_of(st.integers(min_value=0, max_value=30), st.integers(min_value=240, max_value=400)),
+    st.sampled_from(["a", "Osh", '"war on terror"', "terr*"]),
+    st.sampled_from(["", ")", " "]),
+)
 QUERY = st.one_of(
     st.text(max_size=200),
     st.lists(st.one_of(SYNTAX, st.text(max_size=12)), max_size=12).map(" ".join),
     st.lists(SYNTAX, max_size=20).map("".join),
+    st.lists(st.one_of(SYNTAX, st.text(max_size=6)), min_size=50, max_size=400).map(" ".join),
+    NESTED,
 )
 PARAM_NAMES = st.sampled_from(
     ["q", "country", "organisation", "year", "mentioned_year", "sort", "page", "per_page",
@@ -109,6 +121,9 @@ def test_search_page_and_api_never_fail(client, small_archive, q, pairs):
         assert response.status_code in (200, 400, 404), (pairs_, response.status_code)
         assert response["Content-Type"].startswith("application/json")
         response.json()
+        for path in ("/search.atom", "/search.csv"):
+            response = client.get(url(path, pairs_))
+            assert response.status_code in (200, 400), (path, pairs_, response.status_code)
 
 
 # --- ingest --------------------------------------------------------------------------------

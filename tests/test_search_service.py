@@ -331,6 +331,31 @@ def test_suggestion_when_nothing_is_found(tricky):
     assert search(SearchQuery(q="bombings")).suggestion is None
 
 
+def test_suggestion_keeps_the_users_casing(seeded):
+    assert search(SearchQuery(q="Tajikstan")).suggestion == "Tajikistan"
+    assert search(SearchQuery(q="tajikstan")).suggestion == "tajikistan"
+    assert search(SearchQuery(q="TAJIKSTAN")).suggestion == "TAJIKISTAN"
+    assert search(SearchQuery(q="Kyrgystan bombing")).suggestion == "Kyrgyzstan bombing"
+
+
+def test_suggestion_when_a_typo_finds_only_a_few_articles(db, fresh_index):
+    from haystack import connections
+
+    from tests.serving import make_source
+
+    right = [make_source(f"Floods in Tajikistan, part {i}") for i in range(6)]
+    typo = make_source("Floods in Tajikstan", "A report from Tajikstan on the floods.")
+    index = connections["default"].get_unified_index().get_index(Source)
+    fresh_index.update(index, right + [typo])
+
+    results = search(SearchQuery(q="Tajikstan"))
+    assert [h.source for h in results.hits] == [typo]
+    assert results.suggestion == "Tajikistan"
+    assert search(SearchQuery(q="Tajikistan")).suggestion is None
+    # Rare words that are no typo of a commoner one get no suggestion.
+    assert search(SearchQuery(q="report")).suggestion is None
+
+
 def test_related_is_similar_published_and_never_the_source_itself(tricky):
     found = related(tricky["long"], limit=5)
     assert tricky["long"] not in found

@@ -9,55 +9,18 @@ from django import template
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 
+from sources import facets
+from sources.formatting import date_with_precision, iso_date_with_precision, long_date
+
 register = template.Library()
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+# The date filters live in sources/formatting.py (citations use them too).
+register.filter("long_date", long_date)
+register.filter("date_with_precision", date_with_precision)
+register.filter("iso_date_with_precision", iso_date_with_precision)
 
 
-@register.filter
-def long_date(value):
-    """12 March 2017 (no leading zero, English month names whatever the locale)."""
-    if not value:
-        return ""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-@register.filter
-def date_with_precision(source):
-    """The publication date as precisely as it is known: "12 March 2017", "March 2017",
-    "2017" or "Date unknown"."""
-    published = getattr(source, "published", None)
-    precision = getattr(source, "date_precision", "unknown")
-    if not published or precision == "unknown":
-        return "Date unknown"
-    if precision == "year":
-        return str(published.year)
-    if precision == "month":
-        return f"{MONTHS[published.month - 1]} {published.year}"
-    return long_date(published)
-
-
-@register.filter
-def iso_date_with_precision(source):
-    """The machine-readable counterpart for <time datetime>: 2017-03-12, 2017-03 or 2017."""
-    published = getattr(source, "published", None)
-    precision = getattr(source, "date_precision", "unknown")
-    if not published or precision == "unknown":
-        return ""
-    if precision == "year":
-        return f"{published.year:04d}"
-    if precision == "month":
-        return f"{published.year:04d}-{published.month:02d}"
-    return published.isoformat()
-
-
-@register.filter
-def facet_value_label(value):
-    if str(value) == "undated":
-        return "Undated"
-    return value
+register.filter("facet_value_label", facets.value_label)
 
 
 _per_urlconf_memo = {}
@@ -216,7 +179,7 @@ def timeline_geometry(bars):
         percent = max(0, min(100, int(bar.height_percent or 0)))
         height = max(2 if bar.count else 0, round(TIMELINE_HEIGHT * percent / 100))
         x = index * slot
-        label = facet_value_label(bar.year)
+        label = facets.value_label(bar.year)
         label_html = ""
         if index % label_every == 0:
             label_html = _html(
@@ -252,17 +215,9 @@ def plural(count, forms="article,articles"):
     return one if count == 1 else many
 
 
-FACET_LABELS = {
-    "country": "Country",
-    "organisation": "Organisation",
-    "year": "Year published",
-    "mentioned_year": "Years mentioned",
-}
-
-
 @register.filter
 def facet_label(facet):
-    return FACET_LABELS.get(facet, facet)
+    return facets.LABELS.get(facet, facet)
 
 
 FACET_VALUE_HTML = (
@@ -285,7 +240,7 @@ def _facet_value_html(fv, path):
     return _html(
         SELECTED_FACET_VALUE_HTML if fv.selected else FACET_VALUE_HTML,
         href=_link(path, fv.querystring),
-        label=facet_value_label(fv.value),
+        label=facets.value_label(fv.value),
         count=fv.count,
         count_label=f"{fv.count} {plural(fv.count)}",
     )
@@ -391,7 +346,7 @@ def hit_tags(context, source, query, results=None, limit=6):
 @register.simple_tag
 def clear_filters_url(query):
     """The same words with every filter removed."""
-    return search_url(query, page=1, **{facet: () for facet in FACET_LABELS})
+    return search_url(query, page=1, **{facet: () for facet in facets.NAMES})
 
 
 @register.filter

@@ -1,0 +1,75 @@
+"""The facets, each declared once: what a search can be narrowed by.
+
+Everything else reads this registry: the index (sources/search_indexes.py builds one
+facet field per entry), the search service (SearchQuery's fields, parameter validation,
+facet counts, chips), the views, API, CSV and Atom titles (labels) and the templates
+(``facet_label`` / ``facet_value_label``).
+
+Adding a facet is ONE entry in FACETS below plus its ``prepare_<name>`` method on
+SourceIndex (what the value is for one Source), then a rebuild of the index. The value
+filtered on is the indexed value itself, whole (never split into words), so the parser
+only has to bring a typed value to that form or say why it cannot.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from haystack import fields as hfields
+
+UNDATED = "undated"
+MAX_VALUE_CHARS = 200
+
+
+class InvalidFacetValue(ValueError):
+    """str(exc) is a user-facing message."""
+
+
+def as_text(value: str) -> str:
+    return value
+
+
+def as_year_or_undated(value: str) -> str:
+    if value.lower() == UNDATED:
+        return UNDATED
+    if re.fullmatch(r"\d{1,4}", value):
+        return str(int(value))
+    raise InvalidFacetValue(f"“{value[:40]}” is not a year: use a year like 2017, or “undated”.")
+
+
+def as_year(value: str) -> str:
+    if re.fullmatch(r"\d{1,4}", value):
+        return str(int(value))
+    raise InvalidFacetValue(f"“{value[:40]}” is not a year: use a year like 2015.")
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str  # URL parameter, index field and SearchQuery attribute alike
+    label: str  # shown above its values and in feed titles
+    parse: Callable[[str], str]  # a typed value -> the indexed value, or InvalidFacetValue
+    many_per_source: bool  # a Source can have several values (an index multi-value field)
+
+    def index_field(self):
+        """The haystack field that holds this facet's whole values."""
+        if self.many_per_source:
+            return hfields.FacetMultiValueField()
+        return hfields.FacetCharField()
+
+
+FACETS = (
+    Facet("country", "Country", as_text, many_per_source=True),
+    Facet("organisation", "Organisation", as_text, many_per_source=True),
+    Facet("year", "Year published", as_year_or_undated, many_per_source=False),
+    Facet("mentioned_year", "Years mentioned", as_year, many_per_source=True),
+)
+NAMES = tuple(facet.name for facet in FACETS)
+LABELS = {facet.name: facet.label for facet in FACETS}
+BY_NAME = {facet.name: facet for facet in FACETS}
+
+
+def value_label(value) -> str:
+    """How a facet value reads on a page: the "undated" bucket as "Undated"."""
+    return "Undated" if str(value) == UNDATED else value

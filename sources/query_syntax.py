@@ -1,0 +1,345 @@
+"""The Archive's query language: tokenizer, parser, alias expansion and renderer.
+
+The user's query becomes a small syntax tree (words, "phrases", AND/OR/NOT, -exclusion,
+title:/outlet:/author:, prefix*) written out fully parenthesised in the syntax Whoosh and
+Lucene/Elasticsearch share. A malformed query is never an error here: its words are
+searched and ``ParsedQuery.message`` says so.
+
+Nesting is bounded (MAX_DEPTH brackets/NOTs inside each other, MAX_OPERATORS in all) so that
+no query can exhaust the recursive parser or the engine's own parser. A query past those
+bounds is malformed like any other here; ``check_complexity`` lets the search service turn
+it into a 400 for machine clients instead of quietly searching something else.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from . import highlight
+from .aliases import AliasTable, load_alias_table, words_of
+
+MAX_Q_CHARS = 1000
+MAX_TERMS = 64
+#: Brackets and NOT/- nested inside each other.
+MAX_DEPTH = 16
+#: AND, OR, NOT, - and bracket pairs in one query.
+MAX_OPERATORS = 128
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+MALFORMED_MESSAGE = (
+    "Your search could not be read as written (check quotes, brackets and "
+    "AND/OR/NOT), so its words were searched instead."
+)
+TOO_COMPLEX_MESSAGE = (
+    f"Your search nests brackets or NOT too deeply (at most {MAX_DEPTH} levels) or uses "
+    f"too many operators (at most {MAX_OPERATORS}): please simplify it."
+)
+
+
+def clean_text(value: str) -> str:
+    """NFC, with control and invisible formatting characters made spaces."""
+    value = unicodedata.normalize("NFC", str(value))
+    return _CONTROL.sub(" ", value)
+
+
+class _Malformed(Exception):
+    pass
+
+
+class QueryTooComplex(_Malformed):
+    """The query nests deeper or uses more operators than the bounds allow."""
+
+
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<lparen>\()
+  | (?P<rparen>\))
+  | (?P<field>(?:title|outlet|author):)(?=\S)
+  | (?P<minus>-)(?=["\w(])
+  | (?P<phrase>"[^"]*")
+  | (?P<quote>")
+  | (?P<word>[\w][\w'’.\-]*\*?)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+@dataclass
+class _Term:
+    kind: str  # "word" | "phrase" | "prefix"
+    words: tuple[str, ...]
+    field: str = ""
+
+
+@dataclass
+class _Node:
+    op: str  # "AND" | "OR" | "NOT"
+    children: list
+
+
+@dataclass
+class ParsedQuery:
+    expression: str  # in the shared Whoosh/Lucene syntax; "" = everything
+    words: list[str] = field(default_factory=list)  # plain words, for suggestions
+    highlight: highlight.Terms = field(default_factory=highlight.Terms)
+    message: str | None = None
+    also_searched: list[str] = field(default_factory=list)  # aliases the query was widened to
+
+
+def _tokens(q):
+    out = []
+    for m in _TOKEN_RE.finditer(q):
+        kind = m.lastgroup
+        text = m.group()
+        if kind == "ws":
+            continue
+        if kind == "word" and text in ("AND", "OR", "NOT"):
+            out.append(("op", text))
+        elif kind == "word" and text in ("&&", "||"):
+            out.append(("op", "AND" if text == "&&" else "OR"))
+        else:
+            out.append((kind, text))
+    return out
+
+
+def _split_words(text):
+    return tuple(re.findall(r"\w+", text))
+
+
+def _make_term(text, fieldname=""):
+    if text.startswith('"'):
+        words = _split_words(text[1:-1])
+        if not words:
+            return None
+        return _Term("phrase" if len(words) > 1 else "word", words, fieldname)
+    prefix = text.endswith("*")
+    words = _split_words(text.rstrip("*"))
+    if not words:
+        return None
+    if prefix and len(words) == 1:
+        if len(words[0]) < 2:
+            raise _Malformed("A * needs at least two letters before it.")
+        return _Term("prefix", words, fieldname)
+    return _Term("phrase" if len(words) > 1 else "word", words, fieldname)
+
+
+class _Parser:
+    """or := and (OR and)* ; and := unary ((AND)? unary)* ; unary := (NOT|-) unary | primary"""
+
+    def __init__(self, tokens):
+        self.tokens = tokens
+        self.i = 0
+        self.count = 0
+        self.depth = 0
+        self.operators = 0
+
+    def peek(self):
+        return self.tokens[self.i] if self.i < len(self.tokens) else (None, None)
+
+    def take(self):
+        tok = self.peek()
+        self.i += 1
+        return tok
+
+    def parse(self):
+        if not self.tokens:
+            return None
+        node = self.parse_or()
+        if self.i < len(self.tokens):
+            raise _Malformed("unexpected " + str(self.peek()[1]))
+        return node
+
+    def _operator(self):
+        self.operators += 1
+        if self.operators > MAX_OPERATORS:
+            raise QueryTooComplex("too many operators")
+
+    def _nested(self, parse):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryTooComplex("nested too deeply")
+        self._operator()
+        node = parse()
+        self.depth -= 1
+        return node
+
+    def parse_or(self):
+        children = [self.parse_and()]
+        while self.peek() == ("op", "OR"):
+            self.take()
+            self._operator()
+            children.append(self.parse_and())
+        return children[0] if len(children) == 1 else _Node("OR", children)
+
+    def parse_and(self):
+        children = [self.parse_unary()]
+        while True:
+            kind, text = self.peek()
+            if kind is None or kind == "rparen" or (kind, text) == ("op", "OR"):
+                break
+            if (kind, text) == ("op", "AND"):
+                self.take()
+                self._operator()
+            children.append(self.parse_unary())
+        return children[0] if len(children) == 1 else _Node("AND", children)
+
+    def parse_unary(self):
+        kind, text = self.peek()
+        if kind == "minus" or (kind, text) == ("op", "NOT"):
+            self.take()
+            child = self._nested(self.parse_unary)
+            if isinstance(child, _Node) and child.op == "NOT":
+                # Whoosh's parser fails on "NOT NOT a" (IndexError): say "a".
+                return child.children[0]
+            return _Node("NOT", [child])
+        return self.parse_primary()
+
+    def parse_primary(self):
+        kind, text = self.take()
+        if kind == "lparen":
+            node = self._nested(self.parse_or)
+            if self.take()[0] != "rparen":
+                raise _Malformed("unbalanced brackets")
+            return node
+        fieldname = ""
+        if kind == "field":
+            fieldname = text[:-1].lower()
+            kind, text = self.take()
+            if kind not in ("word", "phrase"):
+                raise _Malformed("a field name needs a word after it")
+        if kind in ("word", "phrase"):
+            term = _make_term(text, fieldname)
+            if term is None:
+                raise _Malformed("empty phrase")
+            self.count += 1
+            if self.count > MAX_TERMS:
+                raise _Malformed("too many words")
+            return term
+        raise _Malformed("unexpected " + str(text))
+
+
+def _render_term(term):
+    words = term.words
+    if term.kind == "every":  # the anchor of a purely negative query
+        return "*:*"
+    if term.kind == "prefix":
+        body = words[0].lower() + "*"
+    elif term.kind == "phrase":
+        body = '"' + " ".join(words) + '"'
+    else:
+        body = words[0]
+    return (term.field + ":" if term.field else "") + body
+
+
+def _render(node):
+    if isinstance(node, _Term):
+        return _render_term(node)
+    if node.op == "NOT":
+        return "NOT " + _render(node.children[0])
+    return "(" + (" %s " % node.op).join(_render(c) for c in node.children) + ")"
+
+
+def _collect(node, positive, out):
+    """Positive terms (not under NOT), for highlighting and suggestions."""
+    if isinstance(node, _Term):
+        if positive and node.field in ("", "title"):
+            out.append(node)
+        return
+    for child in node.children:
+        _collect(child, positive and node.op != "NOT", out)
+
+
+def _only_negative(node):
+    if isinstance(node, _Term):
+        return False
+    if node.op == "NOT":
+        return True
+    if node.op == "AND":
+        return all(_only_negative(c) for c in node.children)
+    return any(_only_negative(c) for c in node.children)
+
+
+def _plain_words(q):
+    words = [w for w in re.findall(r"\w+", q) if w not in ("AND", "OR", "NOT")]
+    return words[:MAX_TERMS]
+
+
+def _expand_aliases(node, table, expanded):
+    """Each word or phrase naming an organisation also matches its other names."""
+    if isinstance(node, _Term):
+        if node.field or node.kind not in ("word", "phrase"):
+            return node
+        names = table.names_for(node.words)
+        others = [n for n in names if words_of(n) != node.words]
+        if not others:
+            return node
+        expanded.extend(others)
+        return _Node("OR", [node, *(_make_term(f'"{name}"') for name in others)])
+    return _Node(node.op, [_expand_aliases(child, table, expanded) for child in node.children])
+
+
+def _tree(q):
+    """The query's syntax tree (None for no terms); raises _Malformed."""
+    if q.count('"') % 2:
+        raise _Malformed("unbalanced quotes")
+    tokens = _tokens(q)
+    if any(kind == "other" for kind, _ in tokens):
+        # Stray punctuation (<, >, *, ...) is not syntax: drop it quietly.
+        tokens = [t for t in tokens if t[0] != "other"]
+    node = _Parser(tokens).parse()
+    if node is not None and _only_negative(node):
+        node = _Node("AND", [_Term("every", ()), node])
+    return node
+
+
+def is_too_complex(q: str) -> bool:
+    """True when the query passes the nesting or operator bounds."""
+    try:
+        _tree(clean_text(q or "")[:MAX_Q_CHARS])
+    except QueryTooComplex:
+        return True
+    except _Malformed:
+        return False
+    return False
+
+
+def parse_query(q: str, aliases: AliasTable | None = None) -> ParsedQuery:
+    """The user's query as an engine expression; never raises. `aliases` defaults to the
+    curated organisations' names."""
+    q = clean_text(q or "")[:MAX_Q_CHARS].strip()
+    if not q:
+        return ParsedQuery("")
+    message = None
+    try:
+        node = _tree(q)
+    except _Malformed as exc:
+        words = _plain_words(q)
+        node = _Node("AND", [_Term("word", (w,)) for w in words]) if words else None
+        if node is not None and len(node.children) == 1:
+            node = node.children[0]
+        message = TOO_COMPLEX_MESSAGE if isinstance(exc, QueryTooComplex) else MALFORMED_MESSAGE
+        if not words:
+            message = "Your search had no words to look for, so everything is shown."
+    if node is None:
+        return ParsedQuery("", message=message)
+    also_searched = []
+    node = _expand_aliases(node, aliases if aliases is not None else load_alias_table(), also_searched)
+    terms = []
+    _collect(node, True, terms)
+    expression = _render(node)
+    hl = highlight.Terms.build(
+        words=[t.words[0] for t in terms if t.kind == "word"],
+        phrases=[" ".join(t.words) for t in terms if t.kind == "phrase"],
+        prefixes=[t.words[0] for t in terms if t.kind == "prefix"],
+    )
+    words = []
+    for t in terms:
+        if t.kind in ("word", "phrase"):
+            words.extend(t.words)
+    return ParsedQuery(expression, words=words, highlight=hl, message=message,
+                       also_searched=list(dict.fromkeys(also_searched)))
