@@ -81,8 +81,19 @@ class SourceQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def for_listing(self):
-        """What a page of hits needs, fetched in a fixed number of queries."""
-        return self.prefetch_related("countries", "organisations", "mentioned_years")
+        """What a page of hits needs, fetched in a fixed number of queries. Countries and
+        organisations come most-mentioned first: a card shows what the article is about."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "countries",
+                queryset=Country.objects.order_by("-countrymention__mentions", "name"),
+            ),
+            models.Prefetch(
+                "organisations",
+                queryset=Organisation.objects.order_by("-organisationmention__mentions", "name"),
+            ),
+            "mentioned_years",
+        )
 
 
 class Source(models.Model):

@@ -271,29 +271,30 @@ def _facet_values(query, facet, pairs):
 
 
 def _timeline(query, year_pairs):
+    """One bar per year from the first to the last (gaps as empty bars), then an "undated"
+    bar when some articles have no known year: most of an archive can be undated."""
     counts = {int(v): c for v, c in year_pairs if v.isdigit()}
-    if not counts:
+    undated = sum(c for v, c in year_pairs if v == "undated")
+    if not counts and not undated:
         return []
-    lo, hi = min(counts), max(counts)
-    if hi - lo > 200:
-        years = sorted(counts)
-    else:
-        years = range(lo, hi + 1)
-    top = max(counts.values())
-    bars = []
-    for year in years:
-        count = counts.get(year, 0)
-        height = 0 if not count else max(2, round(count * 100 / top))
-        bars.append(
-            TimelineBar(
-                year=year,
-                count=count,
-                selected=str(year) in query.year,
-                querystring=query.toggled("year", str(year)).querystring(),
-                height_percent=height,
-            )
+    years = []
+    if counts:
+        lo, hi = min(counts), max(counts)
+        years = sorted(counts) if hi - lo > 200 else list(range(lo, hi + 1))
+    columns = [(year, counts.get(year, 0)) for year in years]
+    if undated:
+        columns.append(("undated", undated))
+    top = max(count for _, count in columns)
+    return [
+        TimelineBar(
+            year=year,
+            count=count,
+            selected=str(year) in query.year,
+            querystring=query.toggled("year", str(year)).querystring(),
+            height_percent=0 if not count else max(2, round(count * 100 / top)),
         )
-    return bars
+        for year, count in columns
+    ]
 
 
 def _load_sources(pks):

@@ -331,12 +331,14 @@ def _facet_section(response, facet):
 
 
 def _facet_links(response, facet):
-    """(is-selected, href, data-value, aria-current, hidden text, name, count label, count)
-    of every value of one facet section, those behind "Show all" included."""
+    """(is-selected, href, data-value, aria-checked, name, count label, count) of every
+    value of one facet section, those behind "Show all" included: each a checkbox to a
+    screen reader (role and state), a link without JavaScript."""
     return re.findall(
         r'<li class="facet__item"><a class="facet__value( is-selected)?" href="([^"]*)" '
-        r'data-value="([^"]*)"( aria-current="true")?><span class="facet__box" aria-hidden="true">'
-        r'</span><span class="visually-hidden">(Selected, remove filter: |Filter by: )</span>'
+        r'data-value="([^"]*)" role="checkbox" aria-checked="(true|false)">'
+        r'<span class="facet__box" aria-hidden="true">'
+        r'</span><span class="visually-hidden">Filter by: </span>'
         r'<span class="facet__name">([^<]*)</span><span class="facet__count" '
         r'aria-label="([^"]*)">(\d+)</span></a></li>',
         _facet_section(response, facet),
@@ -375,8 +377,8 @@ def test_every_facet_value_link_toggles_its_value_in_this_search(client, seeded)
         # Every value is listed with the same markup, those behind "Show all" too.
         assert links and len(links) == section.count('class="facet__item"')
         seen_more = seen_more or 'class="facet__more"' in section
-        for selected, href, data_value, current, hidden, name, label, count in links:
-            assert bool(selected) == bool(current) == (hidden == "Selected, remove filter: ")
+        for selected, href, data_value, checked, name, label, count in links:
+            assert bool(selected) == (checked == "true")
             assert data_value == name
             assert label == f"{count} {'article' if count == '1' else 'articles'}"
             assert href.startswith("/search/?")
@@ -399,12 +401,12 @@ def test_timeline_bars_carry_year_title_and_selection(client, seeded):
     svg = re.search(r'<svg class="timeline__svg".*?</svg>', html, re.S).group(0)
     bars = re.findall(
         r'<a class="timeline__bar( is-selected)?" href="([^"]*)" aria-label="([^"]*)" '
-        r'data-year="(\d+)">\s*<title>([^<]*)</title>',
+        r'data-year="(\d+|undated)">\s*<title>([^<]*)</title>',
         svg,
     )
     assert len(bars) == svg.count('class="timeline__bar')
     for selected, href, label, year, title in bars:
-        assert re.fullmatch(rf"{year}: \d+ articles?", title)
+        assert re.fullmatch(rf"{year.capitalize()}: \d+ articles?", title)
         assert label == title + (" (selected)" if selected else "")
         years = _params(href).get("year", [])
         if year == "2017":
@@ -535,7 +537,7 @@ def test_chosen_values_in_tags_and_facets_are_escaped(client, db, fresh_index):
     assert f'<a class="tag tag--organisation" href="{href}">{escaped}</a>' in html
     assert (
         '<a class="facet__value is-selected" href="/search/?q=Damascus" '
-        f'data-value="{escaped}" aria-current="true">'
+        f'data-value="{escaped}" role="checkbox" aria-checked="true">'
     ) in html
     assert_csp_clean(response)
 
@@ -552,3 +554,77 @@ def test_hit_titles_link_to_their_articles_under_any_script_prefix(client, seede
         titles = re.findall(r'<h3 class="hit__title"><a href="([^"]*)">', html)
         assert expected and [unescape(href) for href in titles] == expected
         assert all(href.startswith(f"{prefix}sources/") for href in expected)
+
+
+# --- What a journalist notices (issue 17 items 6, 7, 8, 10) -------------------------------
+
+
+def test_timeline_shows_each_bars_count_and_an_undated_bar(client, seeded):
+    html = client.get("/search/").content.decode()
+    svg = re.search(r'<svg class="timeline__svg".*?</svg>', html, re.S).group(0)
+    bars = re.findall(
+        r'data-year="([^"]*)">\s*<title>[^:]*: (\d+) articles?</title>.*?'
+        r'<text class="timeline__count[^"]*"[^>]*>(\d*)</text>',
+        svg,
+        re.S,
+    )
+    assert len(bars) == svg.count('class="timeline__bar')
+    for _, count, shown in bars:
+        assert shown == (count if count != "0" else "")
+    undated = sum(1 for s in seeded if s.publication_year is None)
+    assert undated, "the seeds hold undated articles"
+    assert bars[-1][:2] == ("undated", str(undated))
+    assert 'aria-label="Undated: %d articles"' % undated in svg
+    assert ">Undated</text>" in svg
+    by_year = client.get("/search/", {"year": "undated"}).content.decode()
+    assert re.search(r'class="timeline__bar is-selected"[^>]*data-year="undated"', by_year)
+
+
+def test_hit_cards_list_entities_most_mentioned_first(client, seeded):
+    from sources.models import CountryMention, OrganisationMention
+
+    response = client.get("/search/", {"sort": "newest"})
+    html = response.content.decode()
+    cards = html.split('<li class="hit">')[1:]
+    hits = response.context["results"].hits
+    assert len(cards) == len(hits) == 10
+    differs_from_alphabetical = 0
+    for hit, card in zip(hits, cards):
+        for facet, mentions, field in (
+            ("country", CountryMention, "country__name"),
+            ("organisation", OrganisationMention, "organisation__name"),
+        ):
+            expected = list(
+                mentions.objects.filter(source=hit.source)
+                .order_by("-mentions", field)
+                .values_list(field, flat=True)[:6]
+            )
+            tags = re.findall(rf'class="tag tag--{facet}"[^>]*>([^<]*)<', card)
+            shown = [unescape(name) for name in tags]
+            assert shown == expected
+            differs_from_alphabetical += shown != sorted(shown)
+    assert differs_from_alphabetical, "no card on the page where the order matters"
+
+
+def test_sidebar_says_how_filters_combine(client, seeded):
+    html = client.get("/search/").content.decode()
+    how = re.search(r'<p class="facets__how">([^<]*)</p>', html).group(1)
+    assert "any of them" in how and "all of them" in how and "other filters" in how
+
+
+def test_no_results_page_shows_only_what_helps(client, seeded):
+    html = client.get("/search/", {"q": "zzxqvw"}).content.decode()
+    assert "No articles match" in html
+    for noise in ('class="toolbar"', "/search.csv", 'class="facets"', 'class="timeline"', "Sort:"):
+        assert noise not in html
+    assert re.search(r"<p>Check the spelling, use fewer words", html)
+    assert "Or check" not in html
+    filtered = client.get("/search/", {"q": "zzxqvw", "year": "1901"}).content.decode()
+    assert "Remove all filters" in filtered and "You can also check the spelling" in filtered
+
+
+def test_malformed_query_heading_shows_the_query_as_typed(client, seeded):
+    html = client.get("/search/", {"q": '"unclosed AND ('}).content.decode()
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+    assert '<span class="results__q">&quot;unclosed AND (</span>' in heading
+    assert "<q" not in heading

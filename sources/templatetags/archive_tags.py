@@ -142,8 +142,10 @@ def page_window(page, pages, radius=2):
 
 
 TIMELINE_HEIGHT = 90  # bar area, SVG user units
+TIMELINE_TOP = 14  # room above the tallest bar for its count
 TIMELINE_LABEL = 18
 TIMELINE_MAX_WIDTH = 720
+TIMELINE_COUNT_MIN_SLOT = 22  # narrower bars show their count on hover and focus only
 
 # One bar of the SVG timeline, indented as the lines around it in _timeline.html.
 TIMELINE_BAR_HTML = (
@@ -152,6 +154,8 @@ TIMELINE_BAR_HTML = (
     "      <title>{title}</title>\n"
     '      <rect class="timeline__hit" x="{x}" y="0" width="{width}" height="{hit_height}"/>\n'
     '      <rect class="timeline__fill" x="{x}" y="{y}" width="{width}" height="{height}"/>\n'
+    '      <text class="timeline__count{count_class}" x="{middle}" y="{count_y}" '
+    'text-anchor="middle" aria-hidden="true">{count}</text>\n'
     "      {label_html}\n"
     "    </a>"
 )
@@ -160,30 +164,44 @@ TIMELINE_LABEL_HTML = (
 )
 
 
+def _timeline_slots(bars):
+    """Each bar's slot index: the undated bar stands one empty slot apart from the years."""
+    slots, index = [], 0
+    for bar in bars:
+        if str(bar.year) == "undated" and index:
+            index += 1
+        slots.append(index)
+        index += 1
+    return slots
+
+
 @register.simple_tag
 def timeline_geometry(bars):
     """The server-rendered SVG timeline: its size, and each bar's HTML (positions as
-    attributes, never CSS; the bar links to the search with its year toggled and is titled
-    "2016: 12 articles"). The bars are written here, not by a template loop: see _html."""
+    attributes, never CSS; the bar links to the search with its year toggled, is titled
+    "2016: 12 articles" and shows its count above it). The bars are written here, not by a
+    template loop: see _html."""
     bars = list(bars)
     if not bars:
         return None
-    slot = max(8, min(48, TIMELINE_MAX_WIDTH // len(bars)))
+    slots = _timeline_slots(bars)
+    slot = max(8, min(48, TIMELINE_MAX_WIDTH // (slots[-1] + 1)))
     gap = max(2, slot // 6)
     label_every = 1
     while slot * label_every < 34:  # a four-digit year needs ~34 units
         label_every += 1
     path = _search_path()
+    bottom = TIMELINE_TOP + TIMELINE_HEIGHT
     html_bars = []
-    for index, bar in enumerate(bars):
+    for index, bar in zip(slots, bars):
         percent = max(0, min(100, int(bar.height_percent or 0)))
         height = max(2 if bar.count else 0, round(TIMELINE_HEIGHT * percent / 100))
         x = index * slot
         label = facets.value_label(bar.year)
         label_html = ""
-        if index % label_every == 0:
+        if index % label_every == 0 or label == "Undated":
             label_html = _html(
-                TIMELINE_LABEL_HTML, x=x + slot // 2, y=TIMELINE_HEIGHT + 14, label=label
+                TIMELINE_LABEL_HTML, x=x + slot // 2, y=bottom + 14, label=label
             )
         html_bars.append(
             _html(
@@ -194,18 +212,22 @@ def timeline_geometry(bars):
                 title=f"{label}: {bar.count} {plural(bar.count)}",
                 year=bar.year,
                 x=x + gap // 2,
-                y=TIMELINE_HEIGHT - height,
+                y=bottom - height,
                 width=slot - gap,
                 height=height,
-                hit_height=TIMELINE_HEIGHT,
+                hit_height=bottom,
+                middle=x + slot // 2,
+                count_y=bottom - height - 3,
+                count_class="" if slot >= TIMELINE_COUNT_MIN_SLOT else " is-on-demand",
+                count=bar.count if bar.count else "",
                 label_html=label_html,
             )
         )
     return {
         "bars": html_bars,
-        "width": slot * len(bars),
-        "height": TIMELINE_HEIGHT + TIMELINE_LABEL,
-        "bars_height": TIMELINE_HEIGHT,
+        "width": slot * (slots[-1] + 1),
+        "height": bottom + TIMELINE_LABEL,
+        "bars_height": bottom,
     }
 
 
@@ -220,17 +242,13 @@ def facet_label(facet):
     return facets.LABELS.get(facet, facet)
 
 
+# A facet value: a link that toggles it (works without JavaScript), a checkbox to a screen
+# reader, and Space ticks it (archive.js).
 FACET_VALUE_HTML = (
-    '<li class="facet__item"><a class="facet__value" href="{href}" data-value="{label}">'
+    '<li class="facet__item"><a class="facet__value{selected_class}" href="{href}" '
+    'data-value="{label}" role="checkbox" aria-checked="{checked}">'
     '<span class="facet__box" aria-hidden="true"></span>'
     '<span class="visually-hidden">Filter by: </span><span class="facet__name">{label}</span>'
-    '<span class="facet__count" aria-label="{count_label}">{count}</span></a></li>'
-)
-SELECTED_FACET_VALUE_HTML = (
-    '<li class="facet__item"><a class="facet__value is-selected" href="{href}" '
-    'data-value="{label}" aria-current="true"><span class="facet__box" aria-hidden="true"></span>'
-    '<span class="visually-hidden">Selected, remove filter: </span>'
-    '<span class="facet__name">{label}</span>'
     '<span class="facet__count" aria-label="{count_label}">{count}</span></a></li>'
 )
 
@@ -238,7 +256,9 @@ SELECTED_FACET_VALUE_HTML = (
 def _facet_value_html(fv, path):
     """One facet value's <li>: a link that toggles the value in this search."""
     return _html(
-        SELECTED_FACET_VALUE_HTML if fv.selected else FACET_VALUE_HTML,
+        FACET_VALUE_HTML,
+        selected_class=" is-selected" if fv.selected else "",
+        checked="true" if fv.selected else "false",
         href=_link(path, fv.querystring),
         label=facets.value_label(fv.value),
         count=fv.count,

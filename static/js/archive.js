@@ -137,9 +137,34 @@
     });
   }
 
+  /* Facet values are links with role="checkbox": Space ticks them, as it does a checkbox. */
+  function enhanceFacetCheckboxes() {
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      if (event.key !== " " || !target.matches || !target.matches("a[role='checkbox']")) return;
+      event.preventDefault();
+      target.click();
+    });
+  }
+
+  /* At phone widths the filters fold behind their "Filters" summary (open without this
+     file, so they are never out of reach); wider, they are always open. */
+  function enhanceFilterToggle() {
+    var filters = document.querySelector("details.filters");
+    if (!filters || !window.matchMedia) return;
+    var phone = window.matchMedia("(max-width: 760px)");
+    function fit() {
+      filters.open = !phone.matches;
+    }
+    fit();
+    if (phone.addEventListener) phone.addEventListener("change", fit);
+  }
+
   function init() {
     document.documentElement.classList.add("js");
     enhanceFacets();
+    enhanceFacetCheckboxes();
+    enhanceFilterToggle();
     enhanceCopyButtons();
     enhanceHotkey();
   }
