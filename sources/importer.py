@@ -329,6 +329,7 @@ def apply_article(source: Source, article: Article) -> bool:
     Returns whether anything changed."""
     values = {
         "title": article.title[: Source._meta.get_field("title").max_length],
+        "title_is_derived": article.title_is_derived,
         "outlet": article.outlet,
         "author": article.author,
         "dateline": article.dateline,

@@ -25,6 +25,7 @@ LANGUAGE = "en"  # every source so far is English; detection can come later
 class Article:
     position: int
     title: str
+    title_is_derived: bool  # no headline: the title is the body's first sentence
     outlet: str
     author: str
     dateline: str
@@ -69,6 +70,7 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int) -> Articl
     return Article(
         position=position,
         title=meta.title,
+        title_is_derived=meta.title_from_body,
         outlet=meta.outlet,
         author=meta.author,
         dateline=meta.dateline,
