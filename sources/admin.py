@@ -53,7 +53,7 @@ class SourceAdmin(admin.ModelAdmin):
     readonly_fields = ["slug", "text_beside_raw", "removed_lines_table", "references_list",
                        "provenance", "curated_fields", "created", "updated"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "is_published", "outlet", "author", "dateline",
+        (None, {"fields": ["title", "title_is_derived", "slug", "is_published", "outlet", "author", "dateline",
                            ("published", "date_precision"), "language"]}),
         ("Text", {"fields": ["text", "text_beside_raw", "removed_lines_table", "references_list"]}),
         ("Provenance", {"fields": ["provenance", "curated_fields", "created", "updated"]}),

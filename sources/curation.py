@@ -11,7 +11,14 @@ from .models import OrganisationMention, SlugRedirect, Source
 def record_curated_edit(source: Source, changed_fields) -> None:
     """Remember the fields a curator changed so imports leave them alone; a new title gets
     a new address, and the old one keeps redirecting."""
-    curated = set(source.curated_fields) | (set(changed_fields) & set(Source.CURATABLE_FIELDS))
+    changed_fields = set(changed_fields)
+    if changed_fields & {"title", "title_is_derived"}:
+        # A curator who wrote or confirmed the title owns both; a title they wrote is theirs,
+        # not the text's first sentence.
+        if "title" in changed_fields and "title_is_derived" not in changed_fields:
+            source.title_is_derived = False
+        changed_fields |= {"title", "title_is_derived"}
+    curated = set(source.curated_fields) | (changed_fields & set(Source.CURATABLE_FIELDS))
     source.curated_fields = sorted(curated)
     if "title" in changed_fields:
         new_slug = importer.unique_slug(source.title, exclude_pk=source.pk)

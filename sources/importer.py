@@ -369,6 +369,7 @@ def apply_article(source: Source, article: Article) -> bool:
         # The reader strips bidi controls already; these one-line fields are checked again
         # because other readers (web archives) feed the same pipeline.
         "title": strip_bidi_controls(article.title)[: Source._meta.get_field("title").max_length],
+        "title_is_derived": article.title_is_derived,
         "outlet": strip_bidi_controls(article.outlet),
         "author": strip_bidi_controls(article.author),
         "dateline": strip_bidi_controls(article.dateline),
@@ -462,10 +463,15 @@ def unique_slug(title, exclude_pk=None):
 
 def _slug_candidates(title):
     """The title's slug, then the same with -2, -3, ... (within SLUG_MAX_LENGTH)."""
-    base = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "article"
-    yield base
+    yield _slug(title, SLUG_MAX_LENGTH)
     for n in itertools.count(2):
-        yield f"{base[: SLUG_MAX_LENGTH - len(str(n)) - 1]}-{n}"
+        yield f"{_slug(title, SLUG_MAX_LENGTH - len(str(n)) - 1)}-{n}"
+
+
+def _slug(title, max_length):
+    # save_order: without it python-slugify fills the length with whichever words fit,
+    # skipping one that does not ("taking-effective-to" for "taking effective action to").
+    return slugify(title, max_length=max_length, word_boundary=True, save_order=True) or "article"
 
 
 

@@ -106,6 +106,7 @@ class Source(models.Model):
     # Fields a curator can correct; once edited, re-import and re-extraction keep them.
     CURATABLE_FIELDS = (
         "title",
+        "title_is_derived",
         "outlet",
         "author",
         "dateline",
@@ -119,6 +120,12 @@ class Source(models.Model):
     )
 
     title = models.CharField(max_length=300)
+    title_is_derived = models.BooleanField(
+        "title derived from the text",
+        default=False,
+        help_text="The article had no headline: its first sentence stands in. "
+        "Untick to confirm it as the title, or write a better one.",
+    )
     slug = models.SlugField(max_length=120, unique=True)
     outlet = models.CharField(max_length=200, blank=True)
     author = models.CharField(max_length=200, blank=True)

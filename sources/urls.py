@@ -12,4 +12,6 @@ urlpatterns = [
     path("search.atom", views.search_atom, name="search_atom"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
     path("sources/<slug:slug>/", views.source_detail, name="detail"),
+    path("sources/<slug:slug>/cite.bib", views.source_citation, {"fmt": "bib"}, name="cite_bib"),
+    path("sources/<slug:slug>/cite.ris", views.source_citation, {"fmt": "ris"}, name="cite_ris"),
 ]

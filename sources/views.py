@@ -27,7 +27,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from . import facets, highlight
+from . import citation, facets, highlight
 from . import search as search_service
 from .citation import citation_for
 from .models import SlugRedirect, Source, published_counts
@@ -70,8 +70,9 @@ def search_page(request):
     return render(request, "sources/search.html", context)
 
 
-@require_safe
-def source_detail(request, slug):
+def _visible_source(request, slug, suffix=""):
+    """The Source at `slug` if this visitor may see it, or a permanent redirect from an
+    old slug to the same page (`suffix`) at its current address."""
     source = Source.objects.filter(slug=slug).first()
     if source is None:
         moved = SlugRedirect.objects.select_related("source").filter(old_slug=slug).first()
@@ -79,13 +80,21 @@ def source_detail(request, slug):
             raise Http404("No such article.")
         source = moved.source
         if source.is_published or request.user.is_staff:
-            target = source.get_absolute_url()
+            target = source.get_absolute_url() + suffix
             if request.GET:
                 target += "?" + request.GET.urlencode()
             return HttpResponsePermanentRedirect(target)
         raise Http404("No such article.")
     if not source.is_published and not request.user.is_staff:
         raise Http404("No such article.")
+    return source
+
+
+@require_safe
+def source_detail(request, slug):
+    source = _visible_source(request, slug)
+    if isinstance(source, HttpResponse):
+        return source
 
     admin_url = None
     if request.user.is_staff:
@@ -102,10 +111,30 @@ def source_detail(request, slug):
         "highlight_limit_note": _highlight_limit_note() if highlight_limited else "",
         "related": search_service.related(_related_sample(source), limit=5),
         "citation": citation_for(source, request, accessed=timezone.localdate()),
+        "highwire_tags": citation.highwire_tags(source, request.build_absolute_uri(source.get_absolute_url())),
         "admin_url": admin_url,
         "search_back": request.GET.get("q") is not None,
     }
     return render(request, "sources/detail.html", context)
+
+
+CITATION_FORMATS = {
+    "bib": (citation.bibtex, "application/x-bibtex; charset=utf-8"),
+    "ris": (citation.ris, "application/x-research-info-systems; charset=utf-8"),
+}
+
+
+@require_safe
+def source_citation(request, slug, fmt):
+    """The article's citation as a file for a reference manager (BibTeX or RIS)."""
+    source = _visible_source(request, slug, suffix=f"cite.{fmt}")
+    if isinstance(source, HttpResponse):
+        return source
+    write, content_type = CITATION_FORMATS[fmt]
+    url = request.build_absolute_uri(source.get_absolute_url())
+    response = HttpResponse(write(source, url, timezone.localdate()), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{source.slug}.{fmt}"'
+    return response
 
 
 def _highlight(paragraphs, q):
@@ -148,6 +177,7 @@ def _hit_json(request, hit):
         "slug": source.slug,
         "url": request.build_absolute_uri(source.get_absolute_url()),
         "title": source.title,
+        "title_is_derived": source.title_is_derived,
         "outlet": source.outlet,
         "author": source.author,
         "published": _iso(source.published),

@@ -193,7 +193,8 @@ def test_reextracting_a_stored_segment_gives_the_same_article():
 
 def test_article_fields_are_the_interface():
     assert list(Article.__dataclass_fields__) == [
-        "position", "title", "outlet", "author", "dateline", "published", "date_precision",
+        "position", "title", "title_is_derived", "outlet", "author", "dateline", "published",
+        "date_precision",
         "language", "text", "raw_text", "removed", "references", "countries", "organisations",
         "years", "fingerprint",
     ]

@@ -27,6 +27,7 @@ UNDECODABLE = "undecodable-bytes"
 class Article:
     position: int
     title: str
+    title_is_derived: bool  # no headline: the title is the body's first sentence
     outlet: str
     author: str
     dateline: str
@@ -71,6 +72,7 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int) -> Articl
     return Article(
         position=position,
         title=meta.title,
+        title_is_derived=meta.title_from_body,
         outlet=meta.outlet,
         author=meta.author,
         dateline=meta.dateline,

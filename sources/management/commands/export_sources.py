@@ -10,6 +10,7 @@ def source_record(source):
         "slug": source.slug,
         "url": source.get_absolute_url(),
         "title": source.title,
+        "title_is_derived": source.title_is_derived,
         "outlet": source.outlet,
         "author": source.author,
         "dateline": source.dateline,
