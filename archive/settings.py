@@ -180,7 +180,7 @@ CONTENT_SECURITY_POLICY = (
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Search. The Whoosh index lives beside the database; another engine is a setting away.
-SEARCH_ENGINE = os.environ.get("ARCHIVE_SEARCH_ENGINE", "sources.whoosh_backend.ArchiveWhooshEngine")
+SEARCH_ENGINE = os.environ.get("ARCHIVE_SEARCH_ENGINE", "engine.backend.ArchiveWhooshEngine")
 HAYSTACK_CONNECTIONS = {
     "default": {
         "ENGINE": SEARCH_ENGINE,

@@ -14,7 +14,7 @@ transaction commits (transaction.on_commit), in one batch (one index writer):
 ``deferred_indexing()`` collects the pks of a whole run (an import) and indexes them in
 ONE batch on exit. ``reindex_sources(pks)`` indexes given pks now (admin actions, merges).
 
-Nothing here assumes Whoosh: a backend with ``index_many`` (sources/whoosh_backend.py)
+Nothing here assumes Whoosh: a backend with ``index_many`` (engine/backend.py)
 gets a large set of pks at once (an import's: it indexes them with several processes), one
 with ``apply_batches`` gets the batches as one stream (few writers and commits), any
 other gets update() + remove() per batch.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # django-haystack's own Whoosh backend tests, run against OUR backend
-# (sources.whoosh_backend.ArchiveWhooshEngine instead of haystack's WhooshEngine).
+# (engine.backend.ArchiveWhooshEngine instead of haystack's WhooshEngine).
 #
 #   tests/haystack_upstream.sh            # uses .venv/bin/python, prints pytest's summary
 #   PYTHON=python3 tests/haystack_upstream.sh -x   # extra arguments go to pytest
@@ -33,9 +33,9 @@ SRC="$(ls -d "$WORK"/django[_-]haystack-"$VERSION")"
 rm -rf "$SRC/haystack"  # test the installed package, not the sdist's copy
 
 # Our engine for every Whoosh connection of the upstream settings.
-sed -i 's/"haystack\.backends\.whoosh_backend\.WhooshEngine"/"sources.whoosh_backend.ArchiveWhooshEngine"/' \
+sed -i 's/"haystack\.backends\.whoosh_backend\.WhooshEngine"/"engine.backend.ArchiveWhooshEngine"/' \
     "$SRC/test_haystack/settings.py"
-grep -q 'sources.whoosh_backend.ArchiveWhooshEngine' "$SRC/test_haystack/settings.py"
+grep -q 'engine.backend.ArchiveWhooshEngine' "$SRC/test_haystack/settings.py"
 
 T=test_haystack/whoosh_tests
 DESELECT=(
@@ -49,7 +49,7 @@ DESELECT=(
     $T/test_whoosh_backend.py::LiveWhooshSearchQuerySetTestCase::test_slice
     $T/test_whoosh_backend.py::LiveWhooshSearchQuerySetTestCase::test_values_slicing
     # --- multi-value fields are joined with U+001F, never commas (a comma can occur in
-    #     an organisation's name; sources/whoosh_backend.py VALUE_SEPARATOR) ---
+    #     an organisation's name; engine/backend.py VALUE_SEPARATOR) ---
     $T/test_whoosh_backend.py::WhooshSearchBackendTestCase::test__from_python
     $T/test_whoosh_backend.py::LiveWhooshRamStorageTestCase::test_ram_storage
     $T/test_whoosh_query.py::WhooshSearchQueryTestCase::test_build_query_with_sequence_and_filter_not_in

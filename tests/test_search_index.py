@@ -1,4 +1,4 @@
-"""The index (sources/search_indexes.py) and the Whoosh backend (sources/whoosh_backend.py),
+"""The index (sources/search_indexes.py) and the Whoosh backend (engine/backend.py),
 each trap measured with haystack 3.4.0 + Whoosh 2.7.4 covered by a test."""
 
 import threading
@@ -101,7 +101,7 @@ def test_schema_options_per_field(seeded):
     backend = connections["default"].get_backend()
     backend.searcher()
     schema = backend.schema
-    from sources.whoosh_backend import EXACT
+    from engine.backend import EXACT
 
     assert not schema["text"].stored and schema["text"].column_type is None  # not sortable
     assert not getattr(schema["text"], "spelling", False)

@@ -1,11 +1,11 @@
-"""The optimised paths of sources/whoosh_backend.py give the same answers as plain Whoosh.
+"""The optimised paths of engine/backend.py give the same answers as plain Whoosh.
 
 * the bitset search path (FAST_PATH, the default) against the plain path (haystack's
   search_page with Whoosh's own facet collector), through the search service: same
   totals, same hits in the same order, same facet counts, for words, phrases, prefixes,
   boolean queries, facet filters, sorts, deep and past-the-end pages;
 * the same on an index with several segments and deleted documents;
-* the relevance page scored at once with numpy (sources/whoosh_scoring.py) against
+* the relevance page scored at once with numpy (engine/scoring.py) against
   Whoosh's own top-N collector: the same documents with bit-for-bit the same scores;
 * one writer batch replaces documents exactly like update_document did;
 * build_index (parallel segments, atomic swap) gives the same index as the batch path.
@@ -75,7 +75,7 @@ QUERIES = [
 
 
 def test_helpers_round_trip():
-    from sources.whoosh_backend import bits_from_ids, iter_bits
+    from engine.backend import bits_from_ids, iter_bits
 
     rng = random.Random(3)
     for size in (1, 7, 8, 9, 1000, 4099):
@@ -109,7 +109,7 @@ def test_same_answers_as_plain_whoosh(seeded):
     assert checked == len(QUERIES) * len(filters) * 3 * 3
 
 
-#: Relevance queries whose matcher trees sources/whoosh_scoring.py must evaluate itself:
+#: Relevance queries whose matcher trees engine/scoring.py must evaluate itself:
 #: words in two fields, AND, OR, NOT, phrases, prefixes, a field, an alias expansion.
 SCORED_QUERIES = [q for q in QUERIES if q] + [
     "the",
@@ -260,7 +260,7 @@ def test_spelling_vocabulary_holds_each_documents_words(seeded):
 def test_cached_sort_orders_are_left_out_of_garbage_collection(seeded):
     """A list of one int per article is walked item by item by every full collection
     (~10 ms of each at 100,000 articles); an array's items are not objects."""
-    from sources.whoosh_backend import BITSETS
+    from engine.backend import BITSETS
 
     BITSETS.clear()
     newest = svc.search(svc.SearchQuery(q="security", sort="newest"))
@@ -277,7 +277,8 @@ def test_cached_sort_orders_are_left_out_of_garbage_collection(seeded):
 def test_a_long_index_batch_commits_when_it_has_held_the_lock_long_enough(
     fresh_index, db, monkeypatch, hold_seconds, commits
 ):
-    from sources import signals, whoosh_backend
+    from sources import signals
+    from engine import backend as whoosh_backend
 
     monkeypatch.setattr(signals, "BATCH_SIZE", 4)
     monkeypatch.setattr(whoosh_backend, "WRITE_HOLD_SECONDS", hold_seconds)

@@ -1,5 +1,5 @@
 """Many Sources indexed at once by worker processes writing new segments
-(sources/whoosh_segments.py), as an import's index batch and build_index do.
+(engine/segments.py), as an import's index batch and build_index do.
 
 The workers are forked and read the committed database: transactional tests.
 """
@@ -12,7 +12,8 @@ import pytest
 from django.utils import timezone
 
 from sources import search as svc
-from sources import signals, whoosh_segments
+from sources import signals
+from engine import segments as whoosh_segments
 from sources.models import Source
 from tests.fixtures_search import make_source
 
@@ -111,7 +112,7 @@ def test_a_worker_past_its_memory_limit_starts_another_segment(sources, fresh_in
 
 
 def test_an_index_in_memory_is_left_to_the_batch_path(sources):
-    from sources.whoosh_backend import ArchiveWhooshSearchBackend
+    from engine.backend import ArchiveWhooshSearchBackend
 
     in_memory = ArchiveWhooshSearchBackend("default", STORAGE="ram", PATH="unused")
     index = in_memory._unified_index().get_index(Source)

@@ -1,4 +1,4 @@
-"""sources/whoosh_writing.py writes what Whoosh's own writer writes, faster.
+"""engine/writing.py writes what Whoosh's own writer writes, faster.
 
 * StemmedText.index gives exactly TEXT.index's (term, frequency, weight, positions)
   tuples, on the seeds and on words that trip analysers (leading stop words, case
@@ -19,7 +19,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 from sources.models import Source
-from sources.whoosh_writing import ArchiveSegmentWriter, StemmedText
+from engine.writing import ArchiveSegmentWriter, StemmedText
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ haystack's rebuild_index/update_index index ~50 articles/s on 2 cores, ~10/s at 
 (an update opens a searcher per document; every batch commit merges segments; its
 --workers is reported to lose documents, django-haystack #1556). Here one worker process
 per CPU writes new segments and one commit swaps them in for the old index
-(sources/whoosh_segments.py): searches see the old index until that instant, then the new
+(engine/segments.py): searches see the old index until that instant, then the new
 one, never an empty or half-built index (also when the schema changed: the new table of
 contents carries the new schema). Saves made during the build are kept. The document
 count is checked against the database (exit status 1 if it differs).
@@ -21,8 +21,8 @@ from django.core.management.base import BaseCommand, CommandError
 from haystack import connections
 from tqdm import tqdm
 
-from sources.whoosh_backend import ArchiveWhooshSearchBackend
-from sources.whoosh_segments import DEFAULT_LIMITMB, WorkerFailed, index_in_segments
+from engine.backend import ArchiveWhooshSearchBackend
+from engine.segments import DEFAULT_LIMITMB, WorkerFailed, index_in_segments
 
 
 class Command(BaseCommand):

@@ -27,11 +27,11 @@ What differs from haystack.backends.whoosh_backend:
 * Speed at archive scale (see "the fast search path" below): searches, totals and facet
   counts are computed on per-segment bitsets (Python ints) cached per segment; relevance
   pages are scored a whole segment at a time with numpy, with Whoosh's own matcher tree
-  and BM25F (sources/whoosh_scoring.py). Segments are written by
-  sources/whoosh_writing.py (the same files as Whoosh's writer, ~3× faster, no compound
+  and BM25F (engine/scoring.py). Segments are written by
+  engine/writing.py (the same files as Whoosh's writer, ~3× faster, no compound
   files: a searcher opens in ~1 ms instead of ~235 ms at 50,000 articles); sort keys are
   one term per value. Many Sources at once (build_index, an import's batch:
-  ``index_many``) are written by several processes (sources/whoosh_segments.py).
+  ``index_many``) are written by several processes (engine/segments.py).
 """
 
 import heapq
@@ -69,7 +69,7 @@ from whoosh.query.terms import MultiTerm
 from whoosh.reading import TermNotFound
 from whoosh.writing import CLEAR
 
-from .whoosh_scoring import (
+from .scoring import (
     SegmentArrays,
     SegmentScorer,
     Unsupported,
@@ -78,7 +78,7 @@ from .whoosh_scoring import (
     read_postings,
     top_hits,
 )
-from .whoosh_writing import ArchiveSegmentWriter, StemmedText
+from .writing import ArchiveSegmentWriter, StemmedText
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +186,7 @@ class WORDS(FieldType):
 # * a facet's counts are popcounts of matches & value-set (the value-sets are built once
 #   per segment from the facet field's postings);
 # * a relevance page: every match of each segment scored at once (numpy, Whoosh's own
-#   matcher tree and BM25F, bit-for-bit its scores: sources/whoosh_scoring.py), or, for a
+#   matcher tree and BM25F, bit-for-bit its scores: engine/scoring.py), or, for a
 #   matcher that module does not know, by Whoosh's top-N collector with the matches as
 #   its allow-set; a sorted page walks a per-segment order of the sort key (cached)
 #   until the page is full, or sorts the few matches.
@@ -655,7 +655,7 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
         """Index (or remove, if unpublished) many Sources: worker processes write new
         segments without the write lock, swapped in with one commit. False (nothing
         done) for an index in memory: the workers write files."""
-        from .whoosh_segments import index_in_segments
+        from .segments import index_in_segments
 
         if not self.setup_complete:
             self.setup()
@@ -921,7 +921,7 @@ class ArchiveWhooshSearchBackend(WhooshSearchBackend):
     @staticmethod
     def _scored_top(searcher, parsed, leaves, matches, limit):
         """The relevance page's (score, docnum), every match scored at once (see
-        sources/whoosh_scoring.py); None when the query needs Whoosh's own collector."""
+        engine/scoring.py); None when the query needs Whoosh's own collector."""
         context = searcher.context()
         segments = []
         try:

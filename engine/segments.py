@@ -5,7 +5,7 @@ Used by build_index (the whole index) and by a large index batch (an import's):
 
 * the pks are split into contiguous ranges, one per worker process (forked, each with
   its own database connection); a worker prepares its documents (no template) and writes
-  them with its own unlocked writer (sources/whoosh_writing.py) into one new segment, or
+  them with its own unlocked writer (engine/writing.py) into one new segment, or
   several when its posting pool passes ``limitmb`` (as whoosh.multiproc does, without
   merging them again);
 * the parent then takes the index's write lock once and writes ONE table of contents
@@ -38,8 +38,8 @@ from whoosh.index import TOC, clean_files
 from whoosh.reading import SegmentReader
 from whoosh.util import random_name
 
-from .signals import get_identifier_for
-from .whoosh_writing import ArchiveSegmentWriter
+from sources.signals import get_identifier_for
+from .writing import ArchiveSegmentWriter
 
 logger = logging.getLogger(__name__)
 
@@ -305,8 +305,8 @@ def _delete(storage, schema, segments, identifiers):
 
 def catch_up(alias, started_at):
     """Sources saved, unpublished or deleted since the workers read them."""
-    from .models import Source
-    from .signals import reindex_sources
+    from sources.models import Source
+    from sources.signals import reindex_sources
 
     backend = connections[alias].get_backend()
     backend._drop_searcher()

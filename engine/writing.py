@@ -23,7 +23,7 @@ Here:
 
 The segment's files are byte for byte those of Whoosh's own writer
 (tests/test_whoosh_writing.py). The pool is not spilled to disk: a writer's memory grows
-with its segment (~30 KB per 600-word article); sources/whoosh_segments.py starts a new
+with its segment (~30 KB per 600-word article); engine/segments.py starts a new
 segment when a pool passes its ``limitmb``.
 """
 

@@ -1,0 +1,1 @@
+"""The Archive's Whoosh search engine for haystack (see engine/backend.py)."""
