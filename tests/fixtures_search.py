@@ -304,7 +304,7 @@ _WORLD_MODELS = (
     "sources.MentionedYear",
     "sources.SlugRedirect",
 )
-_world = {"dump": None, "signature": None}
+_world = {"dump": None, "signature": None, "index_state": None}
 
 
 def _signature():
@@ -334,18 +334,25 @@ def build_world():
         for obj in serializers.deserialize("json", _world["dump"]):
             obj.save()
     signature = _signature()
-    if signature != _world["signature"] or not _index_matches(signature):
+    if signature != _world["signature"] or _index_state(signature) != _world["index_state"]:
         rebuild_index()
         _world["signature"] = signature
+        _world["index_state"] = _index_state(signature)
 
 
-def _index_matches(signature):
+def _index_state(signature):
+    """Another test may have changed the shared index: cleared or restored it (the count
+    differs) or changed a document and rolled the database back (a commit to a Whoosh index
+    starts a new generation)."""
+    from haystack import connections
     from haystack.query import SearchQuerySet
 
     from sources.models import Source
 
-    # Another test may have cleared or changed the shared index.
-    return SearchQuerySet().models(Source).count() == len(signature)
+    backend = connections["default"].get_backend()
+    backend.setup()
+    count_matches = SearchQuerySet().models(Source).count() == len(signature)
+    return (count_matches, backend.path, backend.index.latest_generation())
 
 
 @pytest.fixture(scope="session")
