@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sources.ingest.clean import Removal, clean, classify_line, is_navigation, is_spam
+from sources.ingest.clean import Removal, clean
+from sources.ingest.line_rules import classify_line, is_navigation, is_spam
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from dateutil import parser as date_parser
 
-from .clean import ARCHIVE_HEADER, Removal
+from .clean import Removal
+from .line_rules import ARCHIVE_HEADER
 
 
 @dataclass

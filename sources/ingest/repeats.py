@@ -1,0 +1,139 @@
+"""Repetition: later copies of a paragraph, and pull quotes and captions whose words
+reappear in a longer paragraph of the same article.
+
+Works on clean.py's paragraphs: each has ``text`` and ``rule`` (None while it is kept);
+a repeat gets the rule "repeated-paragraph" or "repeated-caption".
+"""
+
+from __future__ import annotations
+
+import re
+
+from .line_rules import casefolded_words
+
+
+CAPTION_CUES = re.compile(
+    r"\b(photo|image|picture|screen ?grab|screenshot|caption|credit|courtesy|getty|flickr|"
+    r"shutterstock|rights reserved|file photo|pictured)\b|\[[A-Z][\w .]{1,30}\]$",
+    re.I,
+)
+PULL_QUOTE_MAX_WORDS = 60
+PULL_QUOTE_MIN_WORDS = 8
+
+
+def _repetition_key(text: str) -> str:
+    return " ".join(casefolded_words(text))
+
+
+def _repeat_rule(text: str) -> str:
+    is_caption = len(text.split()) <= 60 and CAPTION_CUES.search(text)
+    return "repeated-caption" if is_caption else "repeated-paragraph"
+
+
+def drop_repeats(paragraphs: list[_Paragraph]) -> None:
+    """Later copies of a paragraph, and pull quotes whose words reappear in a longer paragraph."""
+    seen: set[str] = set()
+    for paragraph in paragraphs:
+        if paragraph.rule is not None:
+            continue
+        if len(casefolded_words(paragraph.text)) < 3:  # the words of the key
+            continue
+        key = _repetition_key(paragraph.text)
+        if key in seen:
+            paragraph.rule = _repeat_rule(paragraph.text)
+        seen.add(key)
+    _drop_pull_quotes(paragraphs)
+
+
+def _bigrams(words: list[str]) -> set[tuple[str, str]]:
+    return set(zip(words, words[1:]))
+
+
+def _drop_pull_quotes(paragraphs: list[_Paragraph]) -> None:
+    live = [p for p in paragraphs if p.rule is None]
+    header_zone = _header_zone_size(live)
+    word_lists = [casefolded_words(p.text) for p in live]
+    bigram_sets = [_bigrams(words) for words in word_lists]
+    postings = None
+    for index, paragraph in enumerate(live):
+        words = word_lists[index]
+        if not PULL_QUOTE_MIN_WORDS <= len(words) <= PULL_QUOTE_MAX_WORDS:
+            continue
+        if index < header_zone and not CAPTION_CUES.search(paragraph.text):
+            continue
+        if len(live) <= FEW_PARAGRAPHS and not _shares_enough_with_a_longer(index, word_lists, bigram_sets):
+            continue
+        if postings is None:
+            postings = _postings(bigram_sets)
+        source = _longer_paragraph_containing(index, word_lists, bigram_sets, postings)
+        if source is not None and live[source].rule is None:
+            paragraph.rule = _repeat_rule(paragraph.text)
+
+
+# Up to this many paragraphs, comparing a paragraph with every longer one directly is
+# cheaper than indexing all word pairs; the index is then built only for a paragraph that
+# does share enough with a longer one (a real pull quote, rare).
+FEW_PARAGRAPHS = 50
+
+
+def _shares_enough_with_a_longer(index, word_lists, bigram_sets) -> bool:
+    """Whether some longer paragraph has 75% of this one's word pairs: without one,
+    _longer_paragraph_containing finds nothing (it checks each answer exactly so)."""
+    mine = bigram_sets[index]
+    needed = 0.75 * len(mine)
+    length = len(word_lists[index])
+    return any(
+        len(words) > length and len(mine & bigram_sets[other]) >= needed
+        for other, words in enumerate(word_lists)
+    )
+
+
+def _postings(bigram_sets) -> dict[tuple[str, str], list[int]]:
+    """Word pair -> the paragraphs (indexes) that have it."""
+    postings: dict[tuple[str, str], list[int]] = {}
+    for index, bigrams in enumerate(bigram_sets):
+        for bigram in bigrams:
+            postings.setdefault(bigram, []).append(index)
+    return postings
+
+
+COMMON_BIGRAM_POSTINGS = 200
+
+
+def _longer_paragraph_containing(index, word_lists, bigram_sets, postings) -> int | None:
+    """A longer paragraph sharing at least 75% of this paragraph's word pairs, if any.
+
+    Candidates are counted through an index of word pairs so that long pages stay
+    fast; pairs too common to index ("of the") are left out of the count and the
+    threshold is lowered by as many, then survivors are checked exactly."""
+    mine = bigram_sets[index]
+    needed = 0.75 * len(mine)
+    shared: dict[int, int] = {}
+    skipped = 0
+    for bigram in mine:
+        posting = postings[bigram]
+        if len(posting) > COMMON_BIGRAM_POSTINGS:
+            skipped += 1
+            continue
+        for other in posting:
+            if other != index and len(word_lists[other]) > len(word_lists[index]):
+                shared[other] = shared.get(other, 0) + 1
+    for other, count in sorted(shared.items(), key=lambda item: -item[1]):
+        if count + skipped < needed:
+            break
+        if len(mine & bigram_sets[other]) >= needed:
+            return other
+    return None
+
+
+SENTENCE_END = re.compile(r"[.!?][”\"’)]?$")
+
+
+def _header_zone_size(live: list[_Paragraph]) -> int:
+    """Paragraphs before the first real body paragraph (headline, dek, byline) are never
+    treated as pull quotes, even when the body repeats the headline's words. The body
+    starts at the first sentence-sized paragraph that ends like a sentence."""
+    for index, paragraph in enumerate(live):
+        if len(paragraph.text.split()) >= 12 and SENTENCE_END.search(paragraph.text):
+            return index
+    return len(live)
