@@ -139,6 +139,9 @@ def find_matches(text: str, terms: Terms) -> list[tuple[int, int]]:
     return merged
 
 
+PARAGRAPH_BREAK = "\n\n"
+
+
 def _word_start(text: str, pos: int) -> int:
     """The start of the word at or after pos (never inside a word)."""
     if pos <= 0:
@@ -162,22 +165,31 @@ def _word_end(text: str, pos: int) -> int:
 
 
 def _window(text: str, start: int, end: int, size: int) -> tuple[int, int]:
-    """A window of about ``size`` characters around [start, end), on word boundaries."""
+    """A window of about ``size`` characters around [start, end), on word boundaries and
+    inside the paragraph that holds the match: a snippet never runs a heading or the end of
+    one paragraph into the next."""
+    first, last = _paragraph_bounds(text, start, end)
     slack = max(0, size - (end - start))
-    lo = max(0, start - slack // 3)
-    hi = min(len(text), end + slack - (start - lo))
-    lo = max(0, min(lo, hi - size))
-    lo = _word_start(text, lo) if lo > 0 else 0
+    lo = max(first, start - slack // 3)
+    hi = min(last, end + slack - (start - lo))
+    lo = max(first, min(lo, hi - size))
+    lo = _word_start(text, lo) if lo > first else first
     if lo > start:  # the match itself begins the window
         lo = start
-        while lo > 0 and not text[lo - 1].isspace():
+        while lo > first and not text[lo - 1].isspace():
             lo -= 1
-    hi = _word_end(text, hi) if hi < len(text) else len(text)
+    hi = _word_end(text, hi) if hi < last else last
     if hi < end:
         hi = end
-        while hi < len(text) and not text[hi].isspace():
+        while hi < last and not text[hi].isspace():
             hi += 1
     return lo, hi
+
+
+def _paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    first = text.rfind(PARAGRAPH_BREAK, 0, start)
+    last = text.find(PARAGRAPH_BREAK, end)
+    return (0 if first < 0 else first + len(PARAGRAPH_BREAK)), (len(text) if last < 0 else last)
 
 
 def _render(text: str, lo: int, hi: int, spans) -> str:

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_safe
 from . import citation, facets, highlight
 from . import search as search_service
 from .citation import citation_for
+from .ingest.headings import heading_flags
 from .models import SlugRedirect, Source, published_counts
 
 FACET_LABELS = facets.LABELS
@@ -107,7 +108,8 @@ def source_detail(request, slug):
     context = {
         "source": source,
         "q": q,
-        "paragraphs": paragraphs,
+        # (whether it is a section heading, the paragraph as HTML)
+        "blocks": list(zip(heading_flags(source.paragraphs), paragraphs)),
         "highlight_limit_note": _highlight_limit_note() if highlight_limited else "",
         "related": search_service.related(_related_sample(source), limit=5),
         "citation": citation_for(source, request, accessed=timezone.localdate()),

@@ -79,3 +79,12 @@ def test_no_match_gives_the_opening_of_the_text_escaped():
 
 def test_stop_words_alone_match_nothing():
     assert find_matches("the and of", Terms.build(words=["the"])) == []
+
+
+def test_a_fragment_stays_inside_the_paragraph_of_its_match():
+    """A heading or the end of the paragraph before never runs into the sentence."""
+    text = "The union was founded in 2006.\n\nHizb-ut-Tahrir\n\nHizb-ut-Tahrir first appeared in the south in the 1990s."
+    (fragment,) = snippets(text, Terms.build(words=["appeared"]))
+    assert re.sub(r"</?mark>", "", fragment).strip("… ") == "Hizb-ut-Tahrir first appeared in the south in the 1990s."
+    (opening,) = snippets(text, Terms.build(words=["absent"]))
+    assert opening.startswith("The union was founded in 2006.") and "Hizb" not in opening

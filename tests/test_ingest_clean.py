@@ -307,19 +307,19 @@ def test_made_up_repeats():
     body = "Officials said the border crossing would reopen next week after talks between the two governments."
     text = "\n\n".join([
         "Headline of the story",
-        "Photo: a border post near Isfara. Reuters/File photo",
+        "A border post near Isfara, pictured in 2015.",
         body,
-        "Photo: a border post near Isfara. Reuters/File photo",
+        "A border post near Isfara, pictured in 2015.",
         "Another paragraph that is long enough to count as a real paragraph of the body text here.",
         "Officials said the border crossing would reopen next week",
     ])
     cleaned = clean(text)
     found = rules(cleaned)
-    assert found["repeated-caption"] == ["Photo: a border post near Isfara. Reuters/File photo"]
+    assert found["repeated-caption"] == ["A border post near Isfara, pictured in 2015."]
     assert found["repeated-paragraph"] == ["Officials said the border crossing would reopen next week"]
     assert paragraphs(cleaned) == [
         "Headline of the story",
-        "Photo: a border post near Isfara. Reuters/File photo",
+        "A border post near Isfara, pictured in 2015.",
         body,
         "Another paragraph that is long enough to count as a real paragraph of the body text here.",
     ]
@@ -392,3 +392,45 @@ def test_pull_quote_is_found_on_short_and_long_pages(body_paragraphs):
     cleaned = clean("\n\n".join(["Election results confirmed", *body[:3], source, quote, *body[3:]]))
     assert rules(cleaned)["repeated-paragraph"] == [quote]
     assert source in paragraphs(cleaned) and quote not in paragraphs(cleaned)
+
+
+# --- captions and credits ----------------------------------------------------------
+
+def test_seed_photo_captions_with_credits_are_removed():
+    cleaned = clean(seed(3))
+    captions = rules(cleaned)["photo-caption"]
+    assert "Central square in Khujand, Tajikistan, 2008. Photo CC BY-NC 2.0: Steve James / Flickr. Some rights reserved." in captions
+    assert "Some rights reserved" not in cleaned.text
+    assert "Flickr" not in cleaned.text
+    # A caption run into the paragraph below it is cut; the paragraph stays.
+    (spliced,) = rules(cleaned)["spliced-caption"]
+    assert spliced.endswith("Image still via YouTube / Human Rights Watch. Some rights reserved.")
+    assert "\n\nThe Nazarzoda affair was the tip of the iceberg." in cleaned.text
+
+
+def test_a_sentence_glued_to_the_next_is_not_a_caption_without_a_credit():
+    text = "The talks ended on Monday.The delegations left Dushanbe in the evening, officials said."
+    assert clean(text).text == text
+
+
+@pytest.mark.parametrize("line", [
+    "Photo: Reuters",
+    "Police at the border crossing near Isfara. (Photo: AFP)",
+    "Image courtesy of the Ministry of Interior.",
+    "Protesters in Bishkek on 7 April. Photograph by Vyacheslav Oseledko / AFP",
+    "A market in Osh. Photo credit: Wikimedia Commons",
+    "Delegates at the summit in Astana. Some rights reserved.",
+])
+def test_caption_and_credit_lines_are_photo_captions(line):
+    assert classify_line(line) == "photo-caption"
+
+
+@pytest.mark.parametrize("line", [
+    "The photo showed the colonel in uniform, according to the ministry's statement on Monday.",
+    "He said the image of the country abroad mattered more than the facts on the ground.",
+    "Officials in Dushanbe and Kabul agreed on a joint border patrol programme.",
+    # A long paragraph that names a photographer is prose, not a caption.
+    "The exhibition opened on Friday with work by local artists. " * 6 + "Photo by the curator.",
+])
+def test_prose_about_pictures_is_kept(line):
+    assert classify_line(line) is None

@@ -44,6 +44,10 @@ def test_seed_001_section_line_is_not_the_headline():
     assert meta.years == {}
     assert meta.body.startswith("Several Islamist organizations are strengthening")
     assert "\n\nAsia\n\n" not in meta.body and not meta.body.startswith("Asia")
+    # The template's empty agency slot is cut from the text and recorded.
+    assert "Moscow () –" not in meta.body
+    assert "Moscow – The Kyrgyz Ministry of the Interior warns" in meta.body
+    assert [(r.line, r.rule) for r in meta.removed] == [("()", "empty-brackets")]
 
 
 def test_seed_002_wiki_page():
@@ -248,3 +252,10 @@ def test_parse_date_rejects_implausible_years():
 )
 def test_count_years(text, expected):
     assert count_years(text) == expected
+
+
+def test_a_dateline_with_an_agency_keeps_its_brackets_and_gives_the_outlet():
+    meta = extract("Title of the report\n\nLONDON (TCA) — The talks in Dushanbe ended on Monday without an agreement.")
+    assert meta.dateline == "London" and meta.outlet == "TCA"
+    assert "LONDON (TCA) — The talks" in meta.body
+    assert meta.removed == []

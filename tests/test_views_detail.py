@@ -36,7 +36,8 @@ def test_article_page_shows_metadata_text_and_links_into_search(client, seeded):
         assert "/search/?organisation=" in html
     for year in source.years:
         assert f'href="/search/?mentioned_year={year}"' in html
-    assert html.count("<p>") >= len(source.paragraphs)
+    blocks = html.count("<p>") + html.count('<h2 class="article__section">')
+    assert blocks >= len(source.paragraphs)
     assert "Raw text as read from the file" in html
     assert source.source_file in html
     assert 'href="/opensearch.xml"' in html
@@ -140,3 +141,13 @@ def test_500_page_renders_without_context():
     html = render_to_string("500.html")
     assert "Something went wrong" in html
     assert "<script" not in html
+
+
+def test_section_headings_are_shown_as_headings(client, db):
+    body = "The committee met on Monday and agreed a new budget for the schools of the region."
+    text = "\n\n".join([body, "Money for the mountains", body.replace("Monday", "Tuesday")])
+    source = Source.objects.create(title="Budget", slug="budget-headings", text=text, is_published=True)
+    html = client.get(source.get_absolute_url()).content.decode()
+    assert '<h2 class="article__section">Money for the mountains</h2>' in html
+    assert "<p>Money for the mountains</p>" not in html
+    assert f"<p>{body}</p>" in html

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .line_rules import classify_line, looks_like_wiki
+from .line_rules import classify_line, is_photo_caption, looks_like_wiki
 from .repeats import drop_repeats
 
 
@@ -33,7 +33,7 @@ class Cleaned:
 
 
 # Rules that cut a fragment out of a line that stays, rather than removing the line.
-INLINE_RULES = {"wiki-edit-marker", "citation-marker"}
+INLINE_RULES = {"wiki-edit-marker", "citation-marker", "spliced-caption", "empty-brackets"}  # the last: extract.py
 # Rules that remove a later copy of a line whose first copy stays.
 REPETITION_RULES = {"repeated-paragraph", "repeated-caption"}
 
@@ -205,6 +205,20 @@ SPACE_BEFORE_PUNCTUATION = re.compile(r" +([,.;:])")
 SPACES_BEFORE_PUNCTUATION = (" ,", " .", " ;", " :")
 
 
+#: A caption run into the paragraph under it, without a space: "... Image via YouTube. Some
+#: rights reserved.The affair was ...". Looked for in the paragraph's opening only.
+SENTENCE_GLUED_TO_NEXT = re.compile(r"[.!?](?=[A-Z“\"‘])")
+SPLICED_CAPTION_MAX_CHARS = 400
+
+
+def _cut_spliced_caption(text: str, inline: list[Removal]) -> str:
+    glued = SENTENCE_GLUED_TO_NEXT.search(text, 0, SPLICED_CAPTION_MAX_CHARS)
+    if glued is None or not is_photo_caption(text[: glued.end()]):
+        return text
+    inline.append(Removal(text[: glued.end()], "spliced-caption"))
+    return text[glued.end():]
+
+
 def _strip_inline_markers(paragraphs: list[_Paragraph]) -> None:
     for paragraph in paragraphs:
         if paragraph.rule is not None:
@@ -214,6 +228,7 @@ def _strip_inline_markers(paragraphs: list[_Paragraph]) -> None:
             marker = EDIT_MARKER_AT_END.search(text).group().strip()
             paragraph.inline.append(Removal(marker, "wiki-edit-marker"))
             text = paragraph.bare
+        text = _cut_spliced_caption(text, paragraph.inline)
         markers = CITATION_MARKER.findall(text)
         paragraph.inline += [Removal(marker, "citation-marker") for marker in markers]
         if markers:

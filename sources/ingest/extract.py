@@ -30,6 +30,7 @@ class Metadata:
     years: dict[int, int] = field(default_factory=dict)  # year -> mention count
     body: str = ""  # the text without the lines consumed as metadata
     title_from_body: bool = False  # True when the title is the fallback first sentence
+    removed: list[Removal] = field(default_factory=list)  # what was cut from the body here
 
 
 def extract(text: str, *, removed: Iterable[Removal] = ()) -> Metadata:
@@ -368,14 +369,24 @@ def dateline_match(paragraph: str) -> re.Match | None:
 def _read_dateline(body_paragraphs: list[str], meta: Metadata) -> None:
     """'LONDON (TCA) — ...' gives place London and, failing a better cue, outlet TCA.
     The dateline opens the story, but a standfirst may come before it."""
-    for paragraph in body_paragraphs[:3]:
+    for index, paragraph in enumerate(body_paragraphs[:3]):
         match = dateline_match(paragraph)
         if match:
             place, agency = match.group("place"), match.group("agency")
             meta.dateline = place.title() if place.isupper() else place
             if agency and agency.strip() and not meta.outlet:
                 meta.outlet = normalise_outlet(agency)
+            if agency is not None and not agency.strip():
+                body_paragraphs[index] = _without_empty_agency(paragraph, match, meta)
             return
+
+
+def _without_empty_agency(paragraph: str, match: re.Match, meta: Metadata) -> str:
+    """"Moscow () – The ministry..." -> "Moscow – The ministry...": the page's template left
+    the agency's slot empty."""
+    start, end = match.start("agency") - 1, match.end("agency") + 1
+    meta.removed.append(Removal(paragraph[start:end], "empty-brackets"))
+    return " ".join((paragraph[:start] + paragraph[end:]).split())
 
 
 # --- title fallback -----------------------------------------------------------

@@ -158,6 +158,8 @@ def classify_line(line: str, *, is_wiki: bool = False, position: int = 0) -> str
             continue
         if pattern.search(line):
             return rule
+    if is_photo_caption(line):
+        return "photo-caption"
     if is_navigation(line):
         return "navigation"
     if is_account_prompt(line):
@@ -217,6 +219,33 @@ def is_navigation(line: str) -> bool:
     known = sum(1 for part in parts if part in NAVIGATION_PHRASES)
     all_short = all(len(part.split()) <= 3 for part in parts)
     return len(parts) >= 2 and all_short and known * 2 >= len(parts)
+
+
+#: A picture's credit: "Photo: Reuters", "Photo CC BY 2.0: A. Name / Flickr", "(AFP Photo)",
+#: "Image courtesy of ...", "Some rights reserved."
+PHOTO_CREDIT = re.compile(
+    r"\b(photo|photograph|image|picture|illustration|graphic)s?(\s+credits?)?\s*"
+    r"(:|©|\(c\)|by\b|courtesy\b|cc[ -]by\b|cc\s*0\b)"
+    r"|\bsome rights reserved\b"
+    r"|\b(getty images|shutterstock|afp photo|ap photo|epa photo|reuters photo|photo agency)\b"
+    r"|/\s*(flickr|wikimedia commons|getty|afp|ap|reuters|epa|shutterstock|tass|ria novosti)\b",
+    re.I,
+)
+PHOTO_CREDIT_HINTS = ("photo", "image", "picture", "illustration", "graphic", "rights reserved", "getty",
+                      "shutterstock", "flickr", "wikimedia", "/")
+#: A caption is a sentence or two under a picture; a paragraph longer than this that
+#: happens to name a photographer is prose.
+CAPTION_MAX_WORDS = 50
+
+
+def is_photo_caption(line: str) -> bool:
+    """A picture's caption with its credit, or the credit alone."""
+    lower = line.lower()
+    return (
+        any(hint in lower for hint in PHOTO_CREDIT_HINTS)
+        and _word_count_at_most(line, CAPTION_MAX_WORDS)
+        and bool(PHOTO_CREDIT.search(line))
+    )
 
 
 def is_account_prompt(line: str) -> bool:

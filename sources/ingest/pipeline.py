@@ -81,7 +81,7 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int) -> Articl
         language=LANGUAGE,
         text=meta.body,
         raw_text=raw,
-        removed=cleaned.removed + _undecodable_lines(raw),
+        removed=cleaned.removed + meta.removed + _undecodable_lines(raw),
         references=cleaned.references,
         countries=entities.countries,
         organisations=entities.organisations,
