@@ -32,6 +32,8 @@ from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
 
+from .bitsets import bits_to_mask
+
 #: Memory for cached postings arrays per segment (a word in most of 50,000 articles
 #: is ~0.8 MB); least recently used terms are dropped beyond it.
 MAX_POSTINGS_BYTES = 24 * 1024 * 1024
@@ -213,20 +215,6 @@ def _leaves(ms):
             t = t.child
         out.append(t)
     return out
-
-
-def bits_to_mask(bits, size):
-    """A bitset (Python int, bit d = document d) as a numpy bool array of ``size``."""
-    data = np.frombuffer(bits.to_bytes((size >> 3) + 1, "little"), dtype=np.uint8)
-    return np.unpackbits(data, bitorder="little")[:size].astype(bool)
-
-
-def bits_from_array(ids, size):
-    """A bitset (Python int) of the document numbers in the numpy array ``ids``: what
-    whoosh_backend.bits_from_ids makes of any iterable, without a Python step per id."""
-    mask = np.zeros(size, dtype=bool)
-    mask[ids] = True
-    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
 
 
 def top_hits(segments, limit):

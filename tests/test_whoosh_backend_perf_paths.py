@@ -20,6 +20,7 @@ import pytest
 from django.core.management import call_command
 from haystack import connections
 
+from engine import fast_path
 from sources import search as svc
 from sources.models import Source
 from sources.search_indexes import SourceIndex
@@ -75,7 +76,7 @@ QUERIES = [
 
 
 def test_helpers_round_trip():
-    from engine.backend import bits_from_ids, iter_bits
+    from engine.bitsets import bits_from_ids, iter_bits
 
     rng = random.Random(3)
     for size in (1, 7, 8, 9, 1000, 4099):
@@ -135,9 +136,9 @@ def scored_and_collected(query_text, filters=None, limit=1000):
         flt = narrow[0] if len(narrow) == 1 else wq.And(narrow)
     searcher = b.searcher()
     parsed = b._parse(built)
-    leaves, matches = b._matches(searcher, parsed, flt)
-    scored = b._scored_top(searcher, parsed, leaves, matches, limit)
-    collected = b._collected_top(searcher, parsed, leaves, matches, limit)
+    leaves, matches = fast_path.matches(searcher, b._index_key(), parsed, flt)
+    scored = fast_path.scored_top(searcher, parsed, leaves, matches, limit)
+    collected = fast_path.collected_top(searcher, parsed, leaves, matches, limit)
     return scored, collected
 
 
@@ -260,7 +261,7 @@ def test_spelling_vocabulary_holds_each_documents_words(seeded):
 def test_cached_sort_orders_are_left_out_of_garbage_collection(seeded):
     """A list of one int per article is walked item by item by every full collection
     (~10 ms of each at 100,000 articles); an array's items are not objects."""
-    from engine.backend import BITSETS
+    from engine.segment_cache import BITSETS
 
     BITSETS.clear()
     newest = svc.search(svc.SearchQuery(q="security", sort="newest"))
@@ -278,10 +279,10 @@ def test_a_long_index_batch_commits_when_it_has_held_the_lock_long_enough(
     fresh_index, db, monkeypatch, hold_seconds, commits
 ):
     from sources import signals
-    from engine import backend as whoosh_backend
+    from engine import updates as whoosh_updates
 
     monkeypatch.setattr(signals, "BATCH_SIZE", 4)
-    monkeypatch.setattr(whoosh_backend, "WRITE_HOLD_SECONDS", hold_seconds)
+    monkeypatch.setattr(whoosh_updates, "WRITE_HOLD_SECONDS", hold_seconds)
     sources = [make_source(f"hold{i}", perf_spec(i, f"Hold {i} wombat"), slug=f"hold-{i}") for i in range(10)]
     fresh_index.setup()
     generation = fresh_index.index.refresh().latest_generation()
