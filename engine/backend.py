@@ -51,7 +51,7 @@ from django.utils.encoding import force_str
 
 from . import fast_path, spelling
 from .facets import count_facets, format_facets, whoosh_facets
-from .fields import build_schema, from_python
+from .fields import build_schema, from_python, schema_signature
 from .query import ArchiveWhooshSearchQuery, all_of, parse
 from .updates import DEFAULT_LOCK_TIMEOUT, IndexUpdates
 
@@ -88,7 +88,7 @@ class ArchiveWhooshSearchBackend(IndexUpdates, WhooshSearchBackend):
             self.parser = MultifieldParser(default_fields, schema=self.schema, fieldboosts=fieldboosts)
         else:
             self.parser = QueryParser(self.content_field_name, schema=self.schema)
-        self._drop_searcher()
+        self.drop_searcher()
 
     def _unified_index(self):
         from haystack import connections
@@ -102,9 +102,23 @@ class ArchiveWhooshSearchBackend(IndexUpdates, WhooshSearchBackend):
         joined = from_python(value)
         return super()._from_python(value) if joined is None else joined
 
+    def schema_matches(self):
+        """True when the index exists with exactly the schema the code declares, False
+        when it exists with another (or cannot be read), None when there is none yet."""
+        if not self.setup_complete:
+            self.setup()
+        try:
+            if not self.storage.index_exists():
+                return None
+            on_disk = self.storage.open_index().schema
+        except Exception:  # noqa: BLE001 - an unreadable index needs rebuilding too
+            return False
+        return schema_signature(on_disk) == schema_signature(self.schema)
+
     # ----------------------------------------------------------------- searcher
 
-    def _drop_searcher(self):
+    def drop_searcher(self):
+        """Forget this backend's searcher: the next search opens the index afresh."""
         with self._searcher_lock:
             self._searcher = None
 

@@ -153,3 +153,24 @@ def from_python(value):
     if isinstance(value, (list, tuple, set)):
         return VALUE_SEPARATOR.join(force_str(v) for v in value)
     return None
+
+
+def schema_signature(schema):
+    """What matters of a Whoosh schema, comparable (field objects hold column objects
+    without value equality, so ``schema == schema`` is False even for the same code)."""
+
+    def describe(field):
+        column = getattr(field, "column_type", None)
+        return (
+            type(field).__name__,
+            bool(field.stored),
+            bool(getattr(field, "unique", False)),
+            bool(getattr(field, "scorable", False)),
+            type(field.format).__name__ if getattr(field, "format", None) else None,
+            type(column).__name__ if column else None,
+            repr(getattr(field, "numtype", None)),
+            getattr(field, "bits", None),
+            getattr(field, "signed", None),
+        )
+
+    return {name: describe(schema[name]) for name in schema.names()}

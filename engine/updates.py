@@ -44,13 +44,20 @@ class IndexUpdates:
                 delay = min(delay * 2, 1.0)
 
     def _prepare_docs(self, index, iterable):
-        """Whoosh documents, one per identifier (the last one wins)."""
-        docs = {}
+        """Whoosh documents of these objects, one per identifier (the last one wins)."""
+        prepared = []
         for obj in iterable:
             try:
-                doc = index.full_prepare(obj)
+                prepared.append(index.full_prepare(obj))
             except SkipDocument:
                 continue
+        return self.whoosh_docs(prepared)
+
+    def whoosh_docs(self, prepared):
+        """Whoosh documents of haystack's prepared ones (``index.full_prepare``), one per
+        identifier (the last one wins)."""
+        docs = {}
+        for doc in prepared:
             doc = {key: self._from_python(value) for key, value in doc.items()}
             doc.pop("boost", None)
             docs[doc[ID]] = doc
@@ -100,17 +107,18 @@ class IndexUpdates:
             searcher.close()
             writer.commit()
 
-    def index_many(self, index, pks, progress=None):
-        """Index (or remove, if unpublished) many Sources: worker processes write new
-        segments without the write lock, swapped in with one commit. False (nothing
-        done) for an index in memory: the workers write files."""
+    def index_many(self, index, pks, feed, progress=None):
+        """Index (or remove) many objects: worker processes write new segments without
+        the write lock, swapped in with one commit (engine/segments.py); ``feed`` is the
+        app's DocumentFeed (engine/extensions.py). False (nothing done) for an index in
+        memory: the workers write files."""
         from .segments import index_in_segments
 
         if not self.setup_complete:
             self.setup()
         if not self.use_file_storage:
             return False
-        index_in_segments(self.connection_alias, index, pks, progress=progress)
+        index_in_segments(self.connection_alias, index, pks, feed, progress=progress)
         return True
 
     def update(self, index, iterable, commit=True):
@@ -152,7 +160,7 @@ class IndexUpdates:
             self.index = self.storage.create_index(self.schema)
         finally:
             lock.release()
-        self._drop_searcher()
+        self.drop_searcher()
 
     def _wait_for(self, lock):
         deadline = time.monotonic() + self.lock_timeout

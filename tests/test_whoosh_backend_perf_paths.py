@@ -223,7 +223,7 @@ def test_build_index_equals_batch_index(seeded_live, tmp_path):
     stored = sorted(f["id"] for f in b.searcher().reader().all_stored_fields())
 
     call_command("build_index", workers=2, verbosity=0)
-    b._drop_searcher()
+    b.drop_searcher()
     searcher = b.searcher()
     assert searcher.doc_count() == Source.objects.published().count()
     assert sorted(f["id"] for f in searcher.reader().all_stored_fields()) == stored
@@ -233,7 +233,7 @@ def test_build_index_equals_batch_index(seeded_live, tmp_path):
 
     # Again, over a non-empty index: the old segments are replaced, nothing doubles.
     call_command("build_index", workers=2, verbosity=0)
-    b._drop_searcher()
+    b.drop_searcher()
     assert b.searcher().doc_count() == Source.objects.published().count()
 
 
@@ -278,10 +278,10 @@ def test_cached_sort_orders_are_left_out_of_garbage_collection(seeded):
 def test_a_long_index_batch_commits_when_it_has_held_the_lock_long_enough(
     fresh_index, db, monkeypatch, hold_seconds, commits
 ):
-    from sources import signals
     from engine import updates as whoosh_updates
+    from sources import indexing, signals
 
-    monkeypatch.setattr(signals, "BATCH_SIZE", 4)
+    monkeypatch.setattr(indexing, "BATCH_SIZE", 4)
     monkeypatch.setattr(whoosh_updates, "WRITE_HOLD_SECONDS", hold_seconds)
     sources = [make_source(f"hold{i}", perf_spec(i, f"Hold {i} wombat"), slug=f"hold-{i}") for i in range(10)]
     fresh_index.setup()
