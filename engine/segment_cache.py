@@ -16,7 +16,7 @@ from whoosh.query.terms import MultiTerm
 from whoosh.reading import TermNotFound
 
 from .bitsets import bits_from_array, bits_from_ids
-from .scoring import SegmentArrays, Unsupported, read_postings
+from .scoring import POSTINGS, SegmentArrays, Unsupported, read_postings
 
 
 def _posting_ids(matcher):
@@ -78,6 +78,7 @@ class BitsetCache:
     def clear(self):
         with self.lock:
             self.segments.clear()
+        POSTINGS.clear()
 
 
 BITSETS = BitsetCache()

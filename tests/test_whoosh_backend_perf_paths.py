@@ -203,6 +203,39 @@ def test_several_segments_with_deletions(fresh_index, db):
         assert scored is not None and scored == collected and collected, q
 
 
+def test_the_postings_cache_is_one_budget_for_all_segments(fresh_index, db, monkeypatch):
+    """However many segments, the postings arrays held stay under one bound per process,
+    and a bound that forces evictions changes no answer."""
+    from engine import scoring
+    from engine.segment_cache import BITSETS
+
+    sources = [
+        make_source(f"budget{i}", perf_spec(i, f"Budget source {i} security"), slug=f"budget-{i}")
+        for i in range(24)
+    ]
+    index = connections["default"].get_unified_index().get_index(Source)
+    for chunk in (sources[:8], sources[8:16], sources[16:]):
+        fresh_index.update(index, chunk)
+    assert len(fresh_index.searcher().leaf_searchers()) == 3
+    queries = [svc.SearchQuery(q=q) for q in ("security", "police forces", "budget source", "met -police")]
+    BITSETS.clear()
+    unbounded = [signature(svc.search(q, per_page=5)) for q in queries]
+    per_segment = {token for token, _ in scoring.POSTINGS.arrays}
+    assert len(per_segment) == 3  # every segment's postings in the one cache
+    held = scoring.POSTINGS.nbytes
+    assert held == sum(ids.nbytes + weights.nbytes for ids, weights in scoring.POSTINGS.arrays.values())
+
+    BITSETS.clear()
+    bound = held // 3
+    monkeypatch.setattr(scoring.POSTINGS, "max_bytes", bound)
+    bounded = []
+    for q in queries:
+        bounded.append(signature(svc.search(q, per_page=5)))
+        assert scoring.POSTINGS.nbytes <= bound
+    assert bounded == unbounded
+    assert len(scoring.POSTINGS.arrays) >= 1
+
+
 def test_batch_update_replaces_documents_once(fresh_index, db):
     sources = [make_source(f"batch{i}", perf_spec(i, f"Batch {i} quokka"), slug=f"batch-{i}") for i in range(5)]
     index = connections["default"].get_unified_index().get_index(Source)
