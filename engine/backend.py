@@ -187,65 +187,63 @@ class ArchiveWhooshSearchBackend(IndexUpdates, WhooshSearchBackend):
         query_string = force_str(query_string or "")
         if not query_string.strip():
             return empty
+        sortedby, reverse = self._sort_order(sort_by)
+        facet_types = {facet: "fields" for facet in facets or ()}
+        flt = self._filter(models, limit_to_registered_models, narrow_queries or ())
+        parsed = self._parse(query_string)
+        if parsed is None or parsed is wq.NullQuery:
+            return empty
+        searcher = self.searcher()
+        if not searcher.doc_count():
+            return empty
+        page = self.calculate_page(start_offset, end_offset)
+        found = None
+        if self.fast_path:
+            found = self._fast_search(
+                searcher, parsed, flt, *page, sortedby, reverse, facet_types, result_class or SearchResult
+            )
+        if found is None:
+            found = self._plain_search(searcher, parsed, flt, *page, sortedby, reverse, facet_types, result_class)
+        found["spelling_suggestion"] = empty["spelling_suggestion"]
+        return found
 
-        reverse = False
-        sortedby = None
-        if sort_by:
-            directions = {s.startswith("-") for s in sort_by}
-            if len(directions) > 1:
-                raise SearchBackendError("Whoosh requires all order_by fields to use the same sort direction")
-            reverse = directions.pop()
-            sortedby = [s.lstrip("-") for s in sort_by]
+    @staticmethod
+    def _sort_order(sort_by):
+        """(Whoosh's sortedby, reverse) for haystack's sort_by (["-date", ...])."""
+        if not sort_by:
+            return None, False
+        directions = {s.startswith("-") for s in sort_by}
+        if len(directions) > 1:
+            raise SearchBackendError("Whoosh requires all order_by fields to use the same sort direction")
+        return [s.lstrip("-") for s in sort_by], directions.pop()
 
-        group_by = []
-        facet_types = {}
-        for facet in facets or ():
-            group_by.append(FieldFacet(facet, allow_overlap=True, maptype=Count))
-            facet_types[facet] = "fields"
-
+    def _filter(self, models, limit_to_registered_models, narrow_queries):
+        """The model filter and the narrowing queries AND-ed; None when there are none."""
         filters = []
         model_filter = self._model_filter(models, limit_to_registered_models)
         if model_filter is not None:
             filters.append(model_filter)
-        for nq in narrow_queries or ():
-            filters.append(self._parse(nq))
+        filters.extend(self._parse(nq) for nq in narrow_queries)
+        return all_of(filters)
 
-        parsed = self._parse(query_string)
-        if parsed is None or parsed is wq.NullQuery:
-            return empty
-
-        searcher = self.searcher()
-        if not searcher.doc_count():
-            return empty
-        page_num, page_length = self.calculate_page(start_offset, end_offset)
-        flt = all_of(filters)
-        if self.fast_path:
-            fast = self._fast_search(
-                searcher, parsed, flt, page_num, page_length, sortedby, reverse, facet_types,
-                result_class or SearchResult,
-            )
-            if fast is not None:
-                fast["spelling_suggestion"] = empty["spelling_suggestion"]
-                return fast
+    def _plain_search(
+        self, searcher, parsed, flt, page_num, page_length, sortedby, reverse, facet_types, result_class
+    ):
+        """The search by Whoosh's own collectors (FAST_PATH off, or what it cannot do)."""
         search_kwargs = {"pagelen": page_length, "reverse": reverse}
         if sortedby:
             search_kwargs["sortedby"] = sortedby
-        if group_by:
-            search_kwargs["groupedby"] = group_by
+        if facet_types:
+            search_kwargs["groupedby"] = [FieldFacet(f, allow_overlap=True, maptype=Count) for f in facet_types]
         if flt is not None:
             search_kwargs["filter"] = flt
         raw_page = searcher.search_page(parsed, page_num, **search_kwargs)
         if raw_page.pagenum < page_num:
             # Past the last page: no hits on this page, but the true total (the
             # service clamps to the last page with it).
-            result = dict(empty)
-            result["hits"] = raw_page.total
-            result["facets"] = self._facets(raw_page, facet_types)
-            return result
+            return {"results": [], "hits": raw_page.total, "facets": self._facets(raw_page, facet_types)}
+        return self._process_results(raw_page, result_class=result_class, facet_types=facet_types)
 
-        results = self._process_results(raw_page, result_class=result_class, facet_types=facet_types)
-        results["spelling_suggestion"] = empty["spelling_suggestion"]
-        return results
     def _facets(self, raw_page, facet_types):
         return whoosh_facets(raw_page, facet_types)
 
@@ -336,54 +334,65 @@ class ArchiveWhooshSearchBackend(IndexUpdates, WhooshSearchBackend):
         """Key terms of the instance's prepared text (the body is not stored), OR-ed."""
         if not self.setup_complete:
             self.setup()
-        empty = empty_result()
+        searcher = self.searcher()
+        q = self._like_query(searcher, model_instance)
+        if q is None:
+            return empty_result()
+        extra = additional_query_string
+        flt = self._filter(
+            models, limit_to_registered_models, [extra] if extra and extra.strip() not in ("", "*") else []
+        )
+        page_num, page_length = self.calculate_page(start_offset, end_offset)
+        if self.fast_path:
+            # Fifteen OR-ed terms match most of a large archive: Whoosh's collector took
+            # ~60 s per article page at 100,000 articles under load; scored at once here.
+            found = self._fast_related(searcher, q, flt, page_num, page_length, result_class or SearchResult)
+            if found is not None:
+                return found
+        if flt is not None:
+            q = wq.And([q, flt])
+        raw_page = searcher.search_page(q, page_num, pagelen=page_length)
+        if raw_page.pagenum < page_num:
+            return empty_result()
+        return self._process_results(raw_page, result_class=result_class)
+
+    def _like_query(self, searcher, model_instance):
+        """The instance's key terms that other documents share, OR-ed, the instance
+        itself excluded; None when there are none (a term only it has finds nothing)."""
         index = self._unified_index().get_index(type(model_instance))
         try:
             text = index.full_prepare(model_instance).get(self.content_field_name) or ""
         except SkipDocument:
-            return empty
-        searcher = self.searcher()
+            return None
         if not searcher.doc_count() or not text:
-            return empty
+            return None
         field = self.content_field_name
-        # Key terms that other documents share (a term only this one has finds nothing).
         terms = [
             (t, w)
             for t, w in searcher.key_terms_from_text(field, text, numterms=60)
             if searcher.doc_frequency(field, t) > 1
         ][:15]
         if not terms:
-            return empty
-        q = wq.Or([wq.Term(self.content_field_name, t, boost=w) for t, w in terms])
-        q = wq.AndNot(q, wq.Term(ID, get_identifier(model_instance)))
-        filters = []
-        model_filter = self._model_filter(models, limit_to_registered_models)
-        if model_filter is not None:
-            filters.append(model_filter)
-        if additional_query_string and additional_query_string.strip() not in ("", "*"):
-            filters.append(self._parse(additional_query_string))
-        flt = all_of(filters)
-        page_num, page_length = self.calculate_page(start_offset, end_offset)
-        if self.fast_path:
-            # Fifteen OR-ed terms match most of a large archive: Whoosh's collector took
-            # ~60 s per article page at 100,000 articles under load; scored at once here.
-            found = fast_path.matches(searcher, self._index_key(), q, flt)
-            if found is not None:
-                leaves, matches = found
-                limit = page_num * page_length
-                top = fast_path.scored_top(searcher, q, leaves, matches, limit)
-                if top is not None:
-                    hits = [(docnum, score) for score, docnum in top[limit - page_length : limit]]
-                    total = sum(bits.bit_count() for bits in matches)
-                    result = self._results_from_hits(searcher, hits, total, {}, result_class or SearchResult)
-                    result["spelling_suggestion"] = None
-                    return result
-        if flt is not None:
-            q = wq.And([q, flt])
-        raw_page = searcher.search_page(q, page_num, pagelen=page_length)
-        if raw_page.pagenum < page_num:
-            return empty
-        return self._process_results(raw_page, result_class=result_class)
+            return None
+        q = wq.Or([wq.Term(field, t, boost=w) for t, w in terms])
+        return wq.AndNot(q, wq.Term(ID, get_identifier(model_instance)))
+
+    def _fast_related(self, searcher, q, flt, page_num, page_length, result_class):
+        """more_like_this's page scored at once; None when the fast path cannot."""
+        found = fast_path.matches(searcher, self._index_key(), q, flt)
+        if found is None:
+            return None
+        leaves, matches = found
+        limit = page_num * page_length
+        top = fast_path.scored_top(searcher, q, leaves, matches, limit)
+        if top is None:
+            return None
+        hits = [(docnum, score) for score, docnum in top[limit - page_length : limit]]
+        total = sum(bits.bit_count() for bits in matches)
+        result = self._results_from_hits(searcher, hits, total, {}, result_class)
+        result["spelling_suggestion"] = None
+        return result
+
     # ----------------------------------------------------------------- spelling
 
     def create_spelling_suggestion(self, query_string):

@@ -1,4 +1,5 @@
-"""The optimised paths of the engine (engine/fast_path.py, engine/scoring.py) give the same answers as plain Whoosh.
+"""The optimised paths of the engine (engine/fast_path.py, engine/scoring.py) give the
+same answers as plain Whoosh.
 
 * the bitset search path (FAST_PATH, the default) against the plain path (haystack's
   search_page with Whoosh's own facet collector), through the search service: same
