@@ -176,18 +176,22 @@ class Leaf:
             return 0  # a phrase needs every word (cheap test before Whoosh's check)
         bits = self._cached(q)
         if bits is None:
-            if isinstance(q, MultiTerm) and q.field() in self.schema:
-                # A prefix, wildcard, ...: the union of its terms, as Whoosh expands it.
-                bits = 0
-                for btext in q._btexts(self.reader):
-                    bits |= self.term(q.field(), btext)
-            else:
-                bits = bits_from_ids(q.docs(self.searcher), self.entry.size)
+            bits = self._other_bits(q)
             try:
                 BITSETS.remember(self.entry, q, bits)
             except TypeError:
                 pass
         return bits
+
+    def _other_bits(self, q):
+        """A query that is not a boolean combination, read (not cached) from Whoosh."""
+        if isinstance(q, MultiTerm) and q.field() in self.schema:
+            # A prefix, wildcard, ...: the union of its terms, as Whoosh expands it.
+            bits = 0
+            for btext in q._btexts(self.reader):
+                bits |= self.term(q.field(), btext)
+            return bits
+        return bits_from_ids(q.docs(self.searcher), self.entry.size)
 
     def facet_sets(self, fieldname):
         sets = self.entry.facets.get(fieldname)
