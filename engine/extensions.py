@@ -44,9 +44,10 @@ class ArchiveEngineExtension(Protocol):
         ``remove(identifier)`` per batch."""
 
     def schema_matches(self):
-        """True when the index on disk was written with the schema the code declares now
-        (False: it needs a rebuild). Stock haystack: nothing to check, a full
-        ``clear`` + reindex is the way to change fields."""
+        """True when the index exists with the schema the code declares now, False when
+        it exists with another (it needs a full rebuild), None when there is no index
+        yet. Stock haystack: nothing to compare, a ``clear`` + reindex is the way to
+        change fields."""
 
     def drop_searcher(self):
         """Forget any open searcher, so the next search sees the index as it is now

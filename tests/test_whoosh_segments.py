@@ -214,3 +214,14 @@ def test_a_stock_haystack_backend_gets_update_and_remove(sources, monkeypatch):
     indexing._index_pks(stock, index, "default", {s.pk for s in sources}, None, True)
     assert sorted(stock.updated) == sorted(s.pk for s in sources[1:])
     assert stock.removed == ["sources.source.%d" % sources[0].pk]
+
+
+def test_schema_matches_tells_an_index_written_with_another_schema(tmp_path):
+    from whoosh.fields import ID as WHOOSH_ID, Schema
+
+    from engine.backend import ArchiveWhooshSearchBackend
+
+    backend = ArchiveWhooshSearchBackend("default", PATH=str(tmp_path / "index"))
+    assert backend.schema_matches() is True  # setup() created it with the code's schema
+    backend.storage.create_index(Schema(title=WHOOSH_ID(stored=True)))
+    assert backend.schema_matches() is False
