@@ -203,7 +203,9 @@ class ArchiveWhooshSearchBackend(IndexUpdates, WhooshSearchBackend):
                 searcher, parsed, flt, *page, sortedby, reverse, facet_types, result_class or SearchResult
             )
         if found is None:
-            found = self._plain_search(searcher, parsed, flt, *page, sortedby, reverse, facet_types, result_class)
+            found = self._plain_search(
+                searcher, parsed, flt, *page, sortedby, reverse, facet_types, result_class
+            )
         found["spelling_suggestion"] = empty["spelling_suggestion"]
         return found
 
@@ -234,7 +236,9 @@ class ArchiveWhooshSearchBackend(IndexUpdates, WhooshSearchBackend):
         if sortedby:
             search_kwargs["sortedby"] = sortedby
         if facet_types:
-            search_kwargs["groupedby"] = [FieldFacet(f, allow_overlap=True, maptype=Count) for f in facet_types]
+            search_kwargs["groupedby"] = [
+                FieldFacet(name, allow_overlap=True, maptype=Count) for name in facet_types
+            ]
         if flt is not None:
             search_kwargs["filter"] = flt
         raw_page = searcher.search_page(parsed, page_num, **search_kwargs)
@@ -262,7 +266,9 @@ class ArchiveWhooshSearchBackend(IndexUpdates, WhooshSearchBackend):
         if min(pagecount, page_num) < page_num:
             # Past the last page (as Whoosh's ResultsPage clamps it): no hits, true total.
             return {"results": [], "hits": total, "facets": facets}
-        hits = fast_path.page_hits(searcher, parsed, leaves, matches, page_num, page_length, sortedby, reverse)
+        hits = fast_path.page_hits(
+            searcher, parsed, leaves, matches, page_num, page_length, sortedby, reverse
+        )
         if hits is None:
             return None
         return self._results_from_hits(searcher, hits, total, facets, result_class)

@@ -145,7 +145,8 @@ def whoosh_field(field, spell_field):
         return WORDS()
     if not field.indexed:
         return WHOOSH_ID(stored=field.stored)
-    return StemmedText(stored=field.stored, analyzer=field.analyzer or StemmingAnalyzer(), field_boost=field.boost)
+    analyzer = field.analyzer or StemmingAnalyzer()
+    return StemmedText(stored=field.stored, analyzer=analyzer, field_boost=field.boost)
 
 
 def from_python(value):

@@ -1,4 +1,4 @@
-"""Indexing many Sources at once: worker processes write new Whoosh segments without the
+"""Indexing many objects at once: worker processes write new Whoosh segments without the
 write lock, and one commit swaps them in.
 
 Used by build_index (the whole index) and by a large index batch (an import's):
@@ -91,7 +91,8 @@ def index_in_segments(alias, index, pks, feed, replace=False, workers=None, limi
             [(alias, feed, build_dir, chunk, limitmb) for chunk in ranges], progress
         )
         model = index.get_model()
-        kept = _swap(backend, build_dir, segments, before, replace, [get_identifier(model(pk=pk)) for pk in pks])
+        identifiers = [get_identifier(model(pk=pk)) for pk in pks]
+        kept = _swap(backend, build_dir, segments, before, replace, identifiers)
     finally:
         shutil.rmtree(build_dir, ignore_errors=True)
         os.close(owner)
