@@ -21,6 +21,7 @@ score the page instead. tests/test_whoosh_backend_perf_paths.py checks the score
 the pages against Whoosh's own collector.
 """
 
+import itertools
 import threading
 from collections import OrderedDict
 
@@ -32,9 +33,12 @@ from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
 
-#: Memory for cached postings arrays per segment (a word in most of 50,000 articles
-#: is ~0.8 MB); least recently used terms are dropped beyond it.
-MAX_POSTINGS_BYTES = 24 * 1024 * 1024
+from .bitsets import bits_to_mask
+
+#: Memory for the cached postings arrays of ALL segments of a process (a word in most of
+#: 50,000 articles is ~0.8 MB); least recently used terms are dropped beyond it. One
+#: budget, so that more segments (or more indexes) do not mean more memory.
+MAX_POSTINGS_BYTES = 64 * 1024 * 1024
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -42,36 +46,63 @@ class Unsupported(Exception):
     """A matcher this module does not evaluate: Whoosh's collector scores the page."""
 
 
+class PostingsCache:
+    """Postings arrays (ids, weights) of any segment, least recently used dropped beyond
+    ``max_bytes`` in total; shared by the threads of a process."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.arrays = OrderedDict()  # (segment token, (fieldname, btext)) -> (ids, weights)
+        self.nbytes = 0  # of the arrays held
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            found = self.arrays.get(key)
+            if found is not None:
+                self.arrays.move_to_end(key)
+            return found
+
+    def put(self, key, found):
+        with self.lock:
+            if key not in self.arrays:
+                self.arrays[key] = found
+                self.nbytes += found[0].nbytes + found[1].nbytes
+            while self.nbytes > self.max_bytes and len(self.arrays) > 1:
+                _, (ids, weights) = self.arrays.popitem(last=False)
+                self.nbytes -= ids.nbytes + weights.nbytes
+
+    def clear(self):
+        with self.lock:
+            self.arrays.clear()
+            self.nbytes = 0
+
+
+POSTINGS = PostingsCache(MAX_POSTINGS_BYTES)
+#: Tells the segments apart in POSTINGS (never reused, unlike id()).
+_segment_tokens = itertools.count()
+
+
 class SegmentArrays:
-    """numpy views of one segment (postings and field lengths), cached with its bitsets."""
+    """numpy views of one segment (postings and field lengths), cached with its bitsets;
+    the postings in the process-wide POSTINGS."""
 
     def __init__(self, size):
         self.size = size
-        self.postings = OrderedDict()  # (fieldname, btext) -> (ids, weights)
-        self.nbytes = 0  # of the arrays in self.postings
+        self.token = next(_segment_tokens)
         self.lengths = {}  # fieldname -> field length of every document
-        self.lock = threading.Lock()  # shared by the threads of a process
 
     def term(self, reader, key):
-        with self.lock:
-            found = self.postings.get(key)
-            if found is not None:
-                self.postings.move_to_end(key)
-                return found
+        found = POSTINGS.get((self.token, key))
+        if found is not None:
+            return found
         # A fresh matcher: the tree's own leaves may have moved (a phrase looks ahead).
         # Deleted documents are included here and masked out later.
         read = read_postings(reader.postings(*key), with_weights=True)
         if read is None:
             raise Unsupported("postings of %s are not Whoosh's leaf matcher" % (key,))
         found = np.array(read[0], dtype=np.int32), np.array(read[1], dtype=np.float64)
-        size = found[0].nbytes + found[1].nbytes
-        with self.lock:
-            if key not in self.postings:
-                self.postings[key] = found
-                self.nbytes += size
-            while self.nbytes > MAX_POSTINGS_BYTES and len(self.postings) > 1:
-                _, (ids, weights) = self.postings.popitem(last=False)
-                self.nbytes -= ids.nbytes + weights.nbytes
+        POSTINGS.put((self.token, key), found)
         return found
 
     def field_lengths(self, reader, fieldname):
@@ -213,20 +244,6 @@ def _leaves(ms):
             t = t.child
         out.append(t)
     return out
-
-
-def bits_to_mask(bits, size):
-    """A bitset (Python int, bit d = document d) as a numpy bool array of ``size``."""
-    data = np.frombuffer(bits.to_bytes((size >> 3) + 1, "little"), dtype=np.uint8)
-    return np.unpackbits(data, bitorder="little")[:size].astype(bool)
-
-
-def bits_from_array(ids, size):
-    """A bitset (Python int) of the document numbers in the numpy array ``ids``: what
-    whoosh_backend.bits_from_ids makes of any iterable, without a Python step per id."""
-    mask = np.zeros(size, dtype=bool)
-    mask[ids] = True
-    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
 
 
 def top_hits(segments, limit):

@@ -1,10 +1,10 @@
-"""Indexing many Sources at once: worker processes write new Whoosh segments without the
+"""Indexing many objects at once: worker processes write new Whoosh segments without the
 write lock, and one commit swaps them in.
 
 Used by build_index (the whole index) and by a large index batch (an import's):
 
-* the pks are split into contiguous ranges, one per worker process (forked, each with
-  its own database connection); a worker prepares its documents (no template) and writes
+* the pks are split into contiguous ranges, one per worker process (forked); a worker
+  asks the app's feed for its documents, prepared (``feed.prepare(pks)``), and writes
   them with its own unlocked writer (engine/writing.py) into one new segment, or
   several when its posting pool passes ``limitmb`` (as whoosh.multiproc does, without
   merging them again);
@@ -14,10 +14,10 @@ Used by build_index (the whole index) and by a large index batch (an import's):
 * documents indexed while the workers ran (a curator's save) win over the workers'
   copies, which are deleted; with ``replace`` the old segments go, otherwise the older
   copies of every pk asked for are deleted from them;
-* Sources changed, unpublished or deleted after the workers read them are re-indexed
-  or removed right after the swap (``catch_up``).
+* what changed after the workers read it is re-indexed or removed right after the
+  swap by the app (``feed.after_swap``: the engine knows nothing of the app's models).
 
-Whoosh-only: it writes segments.
+What the feed is: engine/extensions.py (DocumentFeed). Whoosh-only: it writes segments.
 """
 
 import fcntl
@@ -29,21 +29,20 @@ import shutil
 import tempfile
 import traceback
 
-from django.db import connections as db_connections
 from django.utils import timezone
 from haystack import connections
-from haystack.constants import ID
+from haystack.constants import DJANGO_ID, ID
+from haystack.utils import get_identifier
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, clean_files
 from whoosh.reading import SegmentReader
 from whoosh.util import random_name
 
-from sources.signals import get_identifier_for
 from .writing import ArchiveSegmentWriter
 
 logger = logging.getLogger(__name__)
 
-#: Documents read from the database at a time.
+#: Documents asked of the feed at a time.
 CHUNK = 500
 #: Memory for each worker's posting pool before it starts another segment (~30 KB per
 #: 600-word article: ~35,000 articles). At 100,000 articles: 4 segments, 331 articles/s;
@@ -68,10 +67,10 @@ class WorkerFailed(Exception):
     pass
 
 
-def index_in_segments(alias, index, pks, replace=False, workers=None, limitmb=None, progress=None):
-    """Index the Sources ``pks`` (their published ones) into new segments and swap them
-    in; returns (documents written, documents kept from saves meanwhile).
-    ``progress(n)`` is called as the workers go."""
+def index_in_segments(alias, index, pks, feed, replace=False, workers=None, limitmb=None, progress=None):
+    """Index the objects ``pks`` of ``index``'s model (the documents ``feed`` prepares
+    for them) into new segments and swap them in; returns (documents written, documents
+    kept from saves meanwhile). ``progress(n)`` is called as the workers go."""
     backend = connections[alias].get_backend()
     backend.setup()
     workers = workers or os.cpu_count() or 1
@@ -87,17 +86,18 @@ def index_in_segments(alias, index, pks, replace=False, workers=None, limitmb=No
     try:
         FileStorage(build_dir).create_index(backend.schema, indexname=backend.index.indexname)
         ranges = _split(sorted(pks), workers)
+        feed.before_fork()
         segments, written = _run_workers(
-            [(alias, index.get_model()._meta.label, build_dir, chunk, limitmb) for chunk in ranges],
-            progress,
+            [(alias, feed, build_dir, chunk, limitmb) for chunk in ranges], progress
         )
         model = index.get_model()
-        kept = _swap(backend, build_dir, segments, before, replace, [get_identifier_for(model, pk) for pk in pks])
+        identifiers = [get_identifier(model(pk=pk)) for pk in pks]
+        kept = _swap(backend, build_dir, segments, before, replace, identifiers)
     finally:
         shutil.rmtree(build_dir, ignore_errors=True)
         os.close(owner)
-    catch_up(alias, started_at)
-    backend._drop_searcher()
+    catch_up(backend, feed, started_at)
+    backend.drop_searcher()
     return written, kept
 
 
@@ -155,7 +155,6 @@ def _run_workers(tasks, progress):
     global _done
     if not tasks:
         return [], 0
-    db_connections.close_all()  # the parent's connection must not be shared after fork
     context = multiprocessing.get_context("fork")
     _done = context.Value("q", 0)
     reported = 0
@@ -181,14 +180,10 @@ def _build_segments(task):
         raise WorkerFailed("an indexing worker failed:\n" + traceback.format_exc()) from None
 
 
-def _write_segments(alias, model_label, build_dir, pks, limitmb):
+def _write_segments(alias, feed, build_dir, pks, limitmb):
     """In a worker process: index these pks of one model into new segments."""
-    db_connections.close_all()
-    from django.apps import apps
-
     backend = connections[alias].get_backend()
     backend.setup()
-    index = connections[alias].get_unified_index().get_index(apps.get_model(model_label))
     # A storage whose temporary folders are this process's own: a Whoosh writer deletes
     # "<index>.tmp" when it finishes, which would pull the files from under the others.
     ix = _WorkerStorage(build_dir).open_index(backend.index.indexname)
@@ -202,8 +197,7 @@ def _write_segments(alias, model_label, build_dir, pks, limitmb):
     try:
         for start in range(0, len(pks), CHUNK):
             gc.collect()
-            objs = index.index_queryset(using=alias).filter(pk__in=pks[start : start + CHUNK]).order_by("pk")
-            docs = backend._prepare_docs(index, objs)
+            docs = backend.whoosh_docs(feed.prepare(pks[start : start + CHUNK]))
             if writer is None and docs:
                 writer = _new_writer(ix, backend)
             for doc in docs:
@@ -224,7 +218,6 @@ def _write_segments(alias, model_label, build_dir, pks, limitmb):
     finally:
         gc.unfreeze()
         gc.enable()
-        db_connections.close_all()
     return segments, count
 
 
@@ -303,20 +296,10 @@ def _delete(storage, schema, segments, identifiers):
             reader.close()
 
 
-def catch_up(alias, started_at):
-    """Sources saved, unpublished or deleted since the workers read them."""
-    from sources.models import Source
-    from sources.signals import reindex_sources
-
-    backend = connections[alias].get_backend()
-    backend._drop_searcher()
-    changed = set(Source.objects.filter(updated__gte=started_at).values_list("pk", flat=True))
-    published = set(Source.objects.published().values_list("pk", flat=True))
-    indexed = set()
-    for fields in backend.searcher().reader().all_stored_fields():
-        try:
-            indexed.add(int(fields.get("django_id")))
-        except (TypeError, ValueError):
-            continue
-    # Not with worker processes again: what this finds is what they just missed.
-    reindex_sources(changed | (indexed - published) | (published - indexed), using=alias, many=False)
+def catch_up(backend, feed, started_at):
+    """Hand the app what the index holds now, for what changed since ``started_at``
+    (saved, unpublished or deleted while the workers ran): ``feed.after_swap``."""
+    backend.drop_searcher()
+    indexed = {fields.get(DJANGO_ID) for fields in backend.searcher().reader().all_stored_fields()}
+    indexed.discard(None)
+    feed.after_swap(started_at, indexed)

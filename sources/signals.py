@@ -14,10 +14,8 @@ transaction commits (transaction.on_commit), in one batch (one index writer):
 ``deferred_indexing()`` collects the pks of a whole run (an import) and indexes them in
 ONE batch on exit. ``reindex_sources(pks)`` indexes given pks now (admin actions, merges).
 
-Nothing here assumes Whoosh: a backend with ``index_many`` (engine/backend.py)
-gets a large set of pks at once (an import's: it indexes them with several processes), one
-with ``apply_batches`` gets the batches as one stream (few writers and commits), any
-other gets update() + remove() per batch.
+The indexing itself (any haystack engine, more with the engine's declared extension
+interface) is sources/indexing.py.
 """
 
 import logging
@@ -25,17 +23,13 @@ import threading
 from contextlib import contextmanager
 
 from django.db import models, transaction
-from haystack import connections
-from haystack.exceptions import NotHandled
 from haystack.signals import BaseSignalProcessor
-from haystack.utils import get_identifier
+
+from .indexing import index_missing, reindex_sources
 
 log = logging.getLogger(__name__)
 
 _state = threading.local()
-BATCH_SIZE = 500
-#: From this many pks on, a backend with ``index_many`` (worker processes) gets them.
-INDEX_MANY_MIN = 2000
 
 
 def _deferred_stack():
@@ -62,82 +56,6 @@ def deferred_indexing():
             stack[-1].update(pks)
         elif pks:
             _schedule(pks)
-
-
-def _using_aliases():
-    return list(connections.connections_info.keys())
-
-
-def reindex_sources(pks, using=None, progress=None, many=True):
-    """Index the given Source pks now: published ones updated, the others removed.
-    ``progress(n)`` is called as each batch of n pks is done (with several connections,
-    once per connection). ``many=False``: never the backend's ``index_many``."""
-    from .models import Source
-
-    pks = {int(pk) for pk in pks if pk is not None}
-    if not pks:
-        return
-    aliases = [using] if using else _using_aliases()
-    for alias in aliases:
-        try:
-            index = connections[alias].get_unified_index().get_index(Source)
-        except NotHandled:
-            continue
-        backend = connections[alias].get_backend()
-        index_many = getattr(backend, "index_many", None)
-        if many and index_many is not None and len(pks) >= INDEX_MANY_MIN:
-            if index_many(index, pks, progress=progress):
-                continue
-        batches = _batches(index, alias, sorted(pks), progress)
-        apply_batches = getattr(backend, "apply_batches", None)
-        if apply_batches is not None:
-            apply_batches(index, batches)
-            continue
-        for published, identifiers in batches:
-            if published:
-                backend.update(index, published)
-            for identifier in identifiers:
-                backend.remove(identifier)
-
-
-def _batches(index, alias, ordered_pks, progress=None):
-    """(published Sources to index, identifiers to remove), BATCH_SIZE pks at a time."""
-    from .models import Source
-
-    for start in range(0, len(ordered_pks), BATCH_SIZE):
-        chunk = ordered_pks[start : start + BATCH_SIZE]
-        published = list(index.index_queryset(using=alias).filter(pk__in=chunk))
-        gone = set(chunk) - {s.pk for s in published}
-        yield published, [get_identifier_for(Source, pk) for pk in sorted(gone)]
-        if progress is not None:
-            progress(len(chunk))  # the consumer has written this batch
-
-
-def index_missing(pks, using=None):
-    """Index those of these Sources that the index lacks: an import killed before its
-    index batch stored them unindexed, and its re-run finds them unchanged."""
-    from haystack.query import SearchQuerySet
-
-    from .models import Source
-
-    wanted = {int(pk) for pk in pks if pk is not None}
-    if not wanted:
-        return 0
-    results = SearchQuerySet(using=using).models(Source).all().order_by("django_id")
-    indexed, start, page = set(), 0, 1000
-    while True:
-        batch = list(results[start : start + page])
-        indexed.update(int(result.pk) for result in batch if result is not None)
-        if len(batch) < page:
-            break
-        start += page
-    missing = wanted - indexed
-    reindex_sources(missing, using=using)
-    return len(missing)
-
-
-def get_identifier_for(model, pk):
-    return "%s.%s.%s" % (model._meta.app_label, model._meta.model_name, pk)
 
 
 class _Batch:
@@ -261,5 +179,5 @@ __all__ = [
     "deferred_indexing",
     "reindex_sources",
     "touch",
-    "get_identifier",
+    "index_missing",
 ]

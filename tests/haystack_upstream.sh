@@ -5,8 +5,9 @@
 #   tests/haystack_upstream.sh            # uses .venv/bin/python, prints pytest's summary
 #   PYTHON=python3 tests/haystack_upstream.sh -x   # extra arguments go to pytest
 #
-# Fetches the sdist of the INSTALLED django-haystack version (pip download, cached in
-# ~/.cache/archive-haystack-sdist) into a temporary folder, points its test settings'
+# Uses the sdist of the INSTALLED django-haystack version from ~/.cache/archive-haystack-sdist
+# (ARCHIVE_SDIST_CACHE), downloaded once with pip only when it is not there: with the sdist
+# cached it runs offline. It unpacks it into a temporary folder, points its test settings'
 # Whoosh connections at our engine and runs only test_haystack/whoosh_tests, with
 # the INSTALLED haystack package (the sdist's copy is removed). Exit status: pytest's.
 #
@@ -22,7 +23,15 @@ CACHE="${ARCHIVE_SDIST_CACHE:-$HOME/.cache/archive-haystack-sdist}"
 mkdir -p "$CACHE"
 SDIST="$(ls "$CACHE"/django_haystack-"$VERSION".tar.gz "$CACHE"/django-haystack-"$VERSION".tar.gz 2>/dev/null | head -1 || true)"
 if [ -z "$SDIST" ]; then
-    "$PYTHON" -m pip download --quiet --no-binary :all: --no-deps "django-haystack==$VERSION" -d "$CACHE"
+    # The only network call, and only when the sdist is not cached: one try, no retries,
+    # so that an offline machine gets this message at once instead of pip's backoff.
+    if ! "$PYTHON" -m pip download --quiet --retries 0 --timeout 15 --no-binary :all: --no-deps \
+            "django-haystack==$VERSION" -d "$CACHE"; then
+        echo "haystack_upstream.sh: the django-haystack $VERSION sdist is not in $CACHE and" \
+             "could not be downloaded (offline?). Copy django_haystack-$VERSION.tar.gz there" \
+             "(or set ARCHIVE_SDIST_CACHE to a folder that has it) and run again." >&2
+        exit 2
+    fi
     SDIST="$(ls "$CACHE"/django[_-]haystack-"$VERSION".tar.gz | head -1)"
 fi
 
@@ -49,7 +58,7 @@ DESELECT=(
     $T/test_whoosh_backend.py::LiveWhooshSearchQuerySetTestCase::test_slice
     $T/test_whoosh_backend.py::LiveWhooshSearchQuerySetTestCase::test_values_slicing
     # --- multi-value fields are joined with U+001F, never commas (a comma can occur in
-    #     an organisation's name; engine/backend.py VALUE_SEPARATOR) ---
+    #     an organisation's name; engine/fields.py VALUE_SEPARATOR) ---
     $T/test_whoosh_backend.py::WhooshSearchBackendTestCase::test__from_python
     $T/test_whoosh_backend.py::LiveWhooshRamStorageTestCase::test_ram_storage
     $T/test_whoosh_query.py::WhooshSearchQueryTestCase::test_build_query_with_sequence_and_filter_not_in

@@ -101,7 +101,7 @@ def test_schema_options_per_field(seeded):
     backend = connections["default"].get_backend()
     backend.searcher()
     schema = backend.schema
-    from engine.backend import EXACT
+    from engine.fields import EXACT
 
     assert not schema["text"].stored and schema["text"].column_type is None  # not sortable
     assert not getattr(schema["text"], "spelling", False)

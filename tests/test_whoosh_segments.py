@@ -10,9 +10,11 @@ import tempfile
 
 import pytest
 from django.utils import timezone
+from haystack import connections
 
 from sources import search as svc
-from sources import signals
+from sources import indexing, signals
+from sources.indexing import SourceFeed
 from engine import segments as whoosh_segments
 from sources.models import Source
 from tests.fixtures_search import make_source
@@ -39,7 +41,7 @@ def total(q):
 
 
 def stored_ids(backend):
-    backend._drop_searcher()
+    backend.drop_searcher()
     return sorted(int(f["django_id"]) for f in backend.searcher().reader().all_stored_fields())
 
 
@@ -52,7 +54,7 @@ def sources(fresh_index):
 
 
 def test_many_pks_replace_their_older_copies_and_drop_unpublished(sources, fresh_index, monkeypatch):
-    monkeypatch.setattr(signals, "INDEX_MANY_MIN", 5)
+    monkeypatch.setattr(indexing, "INDEX_MANY_MIN", 5)
     renamed, unpublished = sources[:3], sources[3:5]
     Source.objects.filter(pk__in=[s.pk for s in renamed]).update(title="Report about a quokka")
     Source.objects.filter(pk__in=[s.pk for s in unpublished]).update(is_published=False)
@@ -71,7 +73,7 @@ def test_many_pks_replace_their_older_copies_and_drop_unpublished(sources, fresh
 def test_saves_while_the_workers_run_win(sources, fresh_index, monkeypatch):
     """A curator's save indexed while the workers ran is kept over the workers' copy;
     an unpublish is caught up after the swap."""
-    monkeypatch.setattr(signals, "INDEX_MANY_MIN", 5)
+    monkeypatch.setattr(indexing, "INDEX_MANY_MIN", 5)
     edited, withdrawn = sources[0], sources[1]
     run_workers = whoosh_segments._run_workers
 
@@ -92,7 +94,7 @@ def test_saves_while_the_workers_run_win(sources, fresh_index, monkeypatch):
 
 
 def test_progress_counts_every_pk(sources, fresh_index, monkeypatch):
-    monkeypatch.setattr(signals, "INDEX_MANY_MIN", 5)
+    monkeypatch.setattr(indexing, "INDEX_MANY_MIN", 5)
     done = []
     signals.reindex_sources([s.pk for s in sources], progress=done.append)
     assert sum(done) == len(sources)
@@ -102,7 +104,7 @@ def test_a_worker_past_its_memory_limit_starts_another_segment(sources, fresh_in
     monkeypatch.setattr(whoosh_segments, "CHUNK", 3)
     written, kept = whoosh_segments.index_in_segments(
         "default", fresh_index._unified_index().get_index(Source), [s.pk for s in sources],
-        replace=True, workers=2, limitmb=0,
+        SourceFeed("default"), replace=True, workers=2, limitmb=0,
     )
     assert (written, kept) == (12, 0)
     toc = fresh_index.index.refresh()._read_toc()
@@ -116,7 +118,7 @@ def test_an_index_in_memory_is_left_to_the_batch_path(sources):
 
     in_memory = ArchiveWhooshSearchBackend("default", STORAGE="ram", PATH="unused")
     index = in_memory._unified_index().get_index(Source)
-    assert in_memory.index_many(index, [s.pk for s in sources]) is False
+    assert in_memory.index_many(index, [s.pk for s in sources], SourceFeed("default")) is False
 
 
 def _start_build_and_die(index_folder):
@@ -161,7 +163,7 @@ def test_a_dead_builds_folder_is_removed_and_a_running_ones_kept(tmp_path):
 
 
 def test_an_index_batch_clears_what_a_killed_build_left(sources, fresh_index, monkeypatch):
-    monkeypatch.setattr(signals, "INDEX_MANY_MIN", 5)
+    monkeypatch.setattr(indexing, "INDEX_MANY_MIN", 5)
     folder = fresh_index.storage.folder
     dead = multiprocessing.get_context("fork").Process(target=_start_build_and_die, args=(folder,))
     dead.start()
@@ -181,3 +183,45 @@ def test_workers_pools_fit_the_machines_memory():
     assert small > 400
     assert whoosh_segments.default_limitmb(8, memory_mb=512) == 64
     assert whoosh_segments.default_limitmb(2) <= whoosh_segments.DEFAULT_LIMITMB
+
+
+def test_a_stock_haystack_backend_gets_update_and_remove(sources, monkeypatch):
+    """Without the declared extension interface the app uses haystack's API only
+    (however many pks: no index_many, no apply_batches)."""
+    from haystack.backends.simple_backend import SimpleSearchBackend
+
+    from engine.extensions import ArchiveEngineExtension
+
+    class Stock(SimpleSearchBackend):
+        """haystack's simple backend, recording what it is asked to write."""
+
+        updated, removed = [], []
+
+        def update(self, index, iterable, commit=True):
+            self.updated.extend(obj.pk for obj in iterable)
+
+        def remove(self, obj_or_string, commit=True):
+            self.removed.append(obj_or_string)
+
+    monkeypatch.setattr(indexing, "INDEX_MANY_MIN", 5)
+    monkeypatch.setattr(indexing, "BATCH_SIZE", 5)
+    stock = Stock("default")
+    ours = connections["default"].get_backend()
+    assert not isinstance(stock, ArchiveEngineExtension)
+    assert isinstance(ours, ArchiveEngineExtension)
+    Source.objects.filter(pk=sources[0].pk).update(is_published=False)
+    index = ours._unified_index().get_index(Source)
+    indexing._index_pks(stock, index, "default", {s.pk for s in sources}, None, True)
+    assert sorted(stock.updated) == sorted(s.pk for s in sources[1:])
+    assert stock.removed == ["sources.source.%d" % sources[0].pk]
+
+
+def test_schema_matches_tells_an_index_written_with_another_schema(tmp_path):
+    from whoosh.fields import ID as WHOOSH_ID, Schema
+
+    from engine.backend import ArchiveWhooshSearchBackend
+
+    backend = ArchiveWhooshSearchBackend("default", PATH=str(tmp_path / "index"))
+    assert backend.schema_matches() is True  # setup() created it with the code's schema
+    backend.storage.create_index(Schema(title=WHOOSH_ID(stored=True)))
+    assert backend.schema_matches() is False

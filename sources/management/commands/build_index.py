@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from engine.backend import ArchiveWhooshSearchBackend
 from engine.segments import DEFAULT_LIMITMB, WorkerFailed, index_in_segments
+from sources.indexing import SourceFeed
 
 
 class Command(BaseCommand):
@@ -57,7 +58,7 @@ class Command(BaseCommand):
             )
             try:
                 done, saved = index_in_segments(
-                    alias, index, pks, replace=number == 0,
+                    alias, index, pks, SourceFeed(alias), replace=number == 0,
                     workers=options["workers"] or os.cpu_count(),
                     limitmb=options["limitmb"], progress=progress.update,
                 )

@@ -13,6 +13,8 @@ from django.core.management import call_command
 from haystack import connections
 from haystack.management.commands.rebuild_index import Command as HaystackRebuildIndex
 
+from engine.fields import schema_signature as signature
+
 
 def schema_unchanged(alias):
     """True when the index of this connection exists with exactly the current schema."""
@@ -45,27 +47,6 @@ def schema_changed(alias):
     if storage is None or not storage.index_exists():
         return False
     return not schema_unchanged(alias)
-
-
-def signature(schema):
-    """What matters of a Whoosh schema, comparable (field objects hold column objects
-    without value equality, so ``schema == schema`` is False even for the same code)."""
-
-    def describe(field):
-        column = getattr(field, "column_type", None)
-        return (
-            type(field).__name__,
-            bool(field.stored),
-            bool(getattr(field, "unique", False)),
-            bool(getattr(field, "scorable", False)),
-            type(field.format).__name__ if getattr(field, "format", None) else None,
-            type(column).__name__ if column else None,
-            repr(getattr(field, "numtype", None)),
-            getattr(field, "bits", None),
-            getattr(field, "signed", None),
-        )
-
-    return {name: describe(schema[name]) for name in schema.names()}
 
 
 class Command(HaystackRebuildIndex):
