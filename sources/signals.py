@@ -30,6 +30,8 @@ from haystack.exceptions import NotHandled
 from haystack.signals import BaseSignalProcessor
 from haystack.utils import get_identifier
 
+from . import index_marks
+
 log = logging.getLogger(__name__)
 
 _state = threading.local()
@@ -77,6 +79,7 @@ def reindex_sources(pks, using=None, progress=None, many=True):
     pks = {int(pk) for pk in pks if pk is not None}
     if not pks:
         return
+    marks = index_marks.read(pks)  # before the Sources are read: later changes stay marked
     aliases = [using] if using else _using_aliases()
     for alias in aliases:
         try:
@@ -98,6 +101,7 @@ def reindex_sources(pks, using=None, progress=None, many=True):
                 backend.update(index, published)
             for identifier in identifiers:
                 backend.remove(identifier)
+    index_marks.clear(marks)
 
 
 def _batches(index, alias, ordered_pks, progress=None):
@@ -111,29 +115,6 @@ def _batches(index, alias, ordered_pks, progress=None):
         yield published, [get_identifier_for(Source, pk) for pk in sorted(gone)]
         if progress is not None:
             progress(len(chunk))  # the consumer has written this batch
-
-
-def index_missing(pks, using=None):
-    """Index those of these Sources that the index lacks: an import killed before its
-    index batch stored them unindexed, and its re-run finds them unchanged."""
-    from haystack.query import SearchQuerySet
-
-    from .models import Source
-
-    wanted = {int(pk) for pk in pks if pk is not None}
-    if not wanted:
-        return 0
-    results = SearchQuerySet(using=using).models(Source).all().order_by("django_id")
-    indexed, start, page = set(), 0, 1000
-    while True:
-        batch = list(results[start : start + page])
-        indexed.update(int(result.pk) for result in batch if result is not None)
-        if len(batch) < page:
-            break
-        start += page
-    missing = wanted - indexed
-    reindex_sources(missing, using=using)
-    return len(missing)
 
 
 def get_identifier_for(model, pk):
@@ -159,6 +140,7 @@ def _schedule(pks, using=None):
     """Index these pks once the current transaction commits (now, outside one)."""
     if not pks:
         return
+    index_marks.mark(pks, using)  # in the change's transaction: a crash before indexing leaves it
     stack = _deferred_stack()
     if stack:
         stack[-1].update(pks)

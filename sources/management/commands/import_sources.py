@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from sources import importer
-from sources.signals import deferred_indexing, index_missing, reindex_sources
+from sources import importer, index_marks
+from sources.signals import deferred_indexing, reindex_sources
 
 
 def rate(count, seconds):
@@ -40,7 +40,8 @@ class Command(BaseCommand):
                     if outcome.status == importer.FAILED:
                         progress.write(f"FAILED {outcome.path}: {outcome.reason}")
                 progress.update()
-            to_index = set(touched)
+            # With the Sources an earlier import stored but did not live to index.
+            to_index = set(touched) | index_marks.marked()
             touched.clear()
         progress.close()
         stored_in = time.perf_counter() - started
@@ -49,8 +50,7 @@ class Command(BaseCommand):
         progress = self.progress(len(to_index), "Indexing", "article", no_progress)
         reindex_sources(to_index, progress=progress.update)
         progress.close()
-        unchanged = [o.source_pk for o in summary.outcomes if o.status == importer.UNCHANGED]
-        indexed = len(to_index) + (index_missing(unchanged) if unchanged else 0)
+        indexed = len(to_index)
         indexed_in = time.perf_counter() - started
 
         self.report(summary)
