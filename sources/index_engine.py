@@ -25,12 +25,12 @@ def parallel_build(alias):
 def schema_outdated(alias):
     """True only when the engine's index exists with another schema than the code's."""
     backend = connections[alias].get_backend()
-    if not hasattr(backend, "use_file_storage") or not hasattr(backend, "schema"):
+    if not hasattr(backend, "use_file_storage"):
         return False
     if not backend.setup_complete:
         backend.setup()
     storage = getattr(backend, "storage", None)
-    if storage is None or not storage.index_exists():
+    if storage is None or not hasattr(backend, "schema") or not storage.index_exists():
         return False
     try:
         on_disk = storage.open_index().schema

@@ -90,7 +90,7 @@ class Command(BaseCommand):
             progress.close()
         elapsed = time.perf_counter() - started
         total, expected = index_sync.document_count(self.using), len(index_sync.published_pks(self.using))
-        self.stdout.write(
+        self.say(
             "Index built: %d documents (%d kept from saves during the build) in %.1f s (%.0f/s)."
             % (total, kept, elapsed, written / elapsed if elapsed else 0)
         )
@@ -106,16 +106,16 @@ class Command(BaseCommand):
             progress.close()
         elapsed = time.perf_counter() - started
         if found.rebuilt:
-            self.stdout.write(f"The index had an older schema: built again in {elapsed:.1f} s.")
+            self.say(f"The index had an older schema: built again in {elapsed:.1f} s.")
             return None
-        self.stdout.write(
+        self.say(
             f"Caught up: {len(found.missing)} missing, {len(found.marked)} marked as changed, "
             f"{len(found.extra)} extra; {len(found.todo)} Sources indexed or removed in {elapsed:.1f} s."
         )
 
-    def check_index(self):  # not check(): BaseCommand runs the system checks with it
+    def check_index(self, title=None):  # not check(): BaseCommand runs the system checks with it
         comparison = index_sync.compare(self.using)
-        self.report(comparison, f"Search index '{self.using}' against the database:")
+        self.report(comparison, title or f"Search index '{self.using}' against the database:")
         if comparison.differences:
             return f"Inconsistent: {comparison.differences} difference(s). Run `index repair` to fix."
         self.stdout.write(self.style.SUCCESS("Consistent."))
@@ -135,9 +135,13 @@ class Command(BaseCommand):
         finally:
             progress.close()
         self.stdout.write(f"Repaired: {comparison.differences} Sources indexed or removed.")
-        return self.check_index()
+        return self.check_index("After repair:")
 
     # --- reporting -------------------------------------------------------------------------
+
+    def say(self, line):
+        if self.options["verbosity"] >= 1:
+            self.stdout.write(line)
 
     def report(self, comparison, title):
         write = self.stdout.write
