@@ -9,6 +9,8 @@ schema is taken to be current.
 
 from haystack import connections
 
+from engine.segments import WorkerFailed as BuildFailed  # noqa: F401 - what parallel_build raises
+
 
 def parallel_build(alias):
     """The engine's parallel build, ``build(alias, index, pks, replace, workers, limitmb,

@@ -33,7 +33,6 @@ from tqdm import tqdm
 
 from sources import index_engine, index_sync
 from sources.models import Source
-from engine.segments import WorkerFailed
 
 SHOW = 20
 
@@ -84,7 +83,7 @@ class Command(BaseCommand):
                 self.using, self.options.get("workers") or os.cpu_count(),
                 limitmb=self.options.get("limitmb"), progress=progress.update,
             )
-        except WorkerFailed as exc:
+        except index_engine.BuildFailed as exc:
             raise CommandError(str(exc)) from None
         finally:
             progress.close()
