@@ -68,6 +68,7 @@ def test_an_import_killed_after_storing_updates_leaves_nothing_stale_after_the_n
     # The re-run finds those files unchanged, and indexes them all the same.
     out = manage("import_sources", "--no-progress", str(imported_corpus)).stdout
     assert f"{stored} unchanged" in out and f"{ARTICLES - stored} updated" in out, out
+    assert f"indexed {ARTICLES} in" in out and f"{stored} of them left unindexed by an earlier run" in out
     assert search_total(f"q={NEW_WORD}") == ARTICLES
     assert manage("index", "check", check=False).returncode == 0
     assert IndexMark.objects.count() == 0

@@ -40,8 +40,9 @@ class Command(BaseCommand):
                     if outcome.status == importer.FAILED:
                         progress.write(f"FAILED {outcome.path}: {outcome.reason}")
                 progress.update()
-            # With the Sources an earlier import stored but did not live to index.
-            to_index = set(touched) | index_marks.marked()
+            # With the Sources an earlier run stored but did not live to index.
+            leftover = index_marks.marked() - touched
+            to_index = set(touched) | leftover
             touched.clear()
         progress.close()
         stored_in = time.perf_counter() - started
@@ -56,7 +57,8 @@ class Command(BaseCommand):
         self.report(summary)
         self.stdout.write(
             f"Read and stored in {stored_in:.1f} s ({rate(len(summary.outcomes), stored_in)}/s), "
-            f"indexed {indexed} in {indexed_in:.1f} s ({rate(indexed, indexed_in)}/s)."
+            f"indexed {indexed} in {indexed_in:.1f} s ({rate(indexed, indexed_in)}/s)"
+            + (f"; {len(leftover)} of them left unindexed by an earlier run." if leftover else ".")
         )
         if not summary.ok:
             raise CommandError(f"{len(summary.failures)} failed", returncode=1)
