@@ -28,7 +28,7 @@ setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py import_sources seeds/
-	$(BIN)/python manage.py reconcile_index --repair
+	$(BIN)/python manage.py index catch-up --no-progress
 
 run: setup
 	@echo

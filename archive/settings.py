@@ -62,8 +62,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
-    # sources before haystack: its rebuild_index (in place, no empty index while searches
-    # run) must take precedence over haystack's clear-then-update command.
+    # sources before haystack: its rebuild_index and update_index (which point to
+    # `manage.py index`) take precedence over haystack's.
     "sources",
     "haystack",
 ]
@@ -191,7 +191,7 @@ HAYSTACK_CONNECTIONS = {
 }
 HAYSTACK_SIGNAL_PROCESSOR = "sources.signals.OnCommitSignalProcessor"
 # A failed index write must surface, not vanish: the database stays the source of truth
-# and `reconcile_index` repairs what an outage left behind.
+# and `manage.py index catch-up` / `index repair` fix what an outage left behind.
 HAYSTACK_SILENTLY_FAIL = False
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 10
 

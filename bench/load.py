@@ -8,7 +8,7 @@ What it does, all on loopback and in a temporary ARCHIVE_DATA_DIR (SQLite + Whoo
 embedded default; --database-url to use a server database instead):
 
 1. migrate, collectstatic, import the seeds plus a generated corpus (bench/generate.py,
-   --docs articles; 0 for the seeds only), reconcile_index --repair;
+   --docs articles; 0 for the seeds only), index catch-up;
 2. create a superuser with a random password;
 3. start gunicorn on a free 127.0.0.1 port with archive/gunicorn.conf.py;
 4. for --seconds: --connections threads (http.client, keep-alive) request a bounded mix
@@ -442,7 +442,7 @@ def main(argv=None):
                 paths.append(str(workdir / "corpus"))
             print(f"Importing {' '.join(paths)} ...", flush=True)
             _, timings["import_s"] = manage(env, "import_sources", *paths)
-            _, timings["reconcile_s"] = manage(env, "reconcile_index", "--repair")
+            _, timings["catch_up_s"] = manage(env, "index", "catch-up", "--no-progress")
         password = secrets.token_urlsafe(18)
         manage(env, "shell", "-c", MAKE_ADMIN % password)
         facts = json.loads(manage(env, "shell", "-c", FACTS)[0].stdout.strip().splitlines()[-1])

@@ -11,8 +11,8 @@ touched) it:
  2. imports them with `manage.py import_sources` (timed: import_docs_per_s; the import
     indexes its Sources in one batch at the end, as in production);
  3. rebuilds the Whoosh index from scratch (timed: index_docs_per_s) with
-    `manage.py build_index` (one process per core; --index-cmd rebuild_index for
-    haystack's one-process path);
+    `manage.py index build` (one process per core; --index-cmd repair for a clear
+    index filled by `index repair`, one process);
  4. in a separate worker process (so its peak RSS is the query mix's, worker_rss_mb):
     builds the SQLite FTS5 baseline from the same Sources (bench/fts5.py), then runs a
     FIXED mix of queries (a rare word, a common word, two words, a phrase, a prefix*, each
@@ -193,16 +193,12 @@ def prepare(args, data_dir, env, report):
         report["import_index_s"] = float(phases.group(3))
         report["import_index_docs_per_s"] = round(int(phases.group(2)) / float(phases.group(3)), 1)
 
-    if args.index_cmd == "rebuild_index":
-        index_args = ["rebuild_index", "--noinput"]
-        seconds = run_manage(index_args, env, "index (rebuild_index)")
-    elif args.index_cmd == "build_index":  # parallel segments, atomic swap
-        index_args = ["build_index"]
-        seconds = run_manage(index_args, env, "index (build_index)")
-    else:  # clear, then the project's repair command
+    if args.index_cmd == "build":  # parallel segments, atomic swap
+        index_args = ["index", "build"]
+    else:  # clear, then the repair mode
         run_manage(["clear_index", "--noinput"], env, "clear_index")
-        index_args = ["reconcile_index", "--repair"]
-        seconds = run_manage(index_args, env, "index (reconcile_index --repair)")
+        index_args = ["index", "repair"]
+    seconds = run_manage(index_args, env, f"index ({' '.join(index_args)})")
     report["index_cmd"] = " ".join(index_args)
     report["index_s"] = round(seconds, 1)
     report["index_docs_per_s"] = round(args.docs / seconds, 1)
@@ -221,7 +217,7 @@ def main(argv=None):
     ap.add_argument("--keep", action="store_true", help="keep the temporary data dir")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--rounds", type=int, default=2, help="timed rounds of the query mix")
-    ap.add_argument("--index-cmd", choices=("rebuild_index", "reconcile", "build_index"), default="build_index")
+    ap.add_argument("--index-cmd", choices=("build", "repair"), default="build")
     ap.add_argument("--prepare-only", action="store_true",
                     help="stop after steps 1-3 (then run again with --reuse)")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)

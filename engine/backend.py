@@ -30,7 +30,7 @@ What differs from haystack.backends.whoosh_backend:
   and BM25F (engine/scoring.py). Segments are written by
   engine/writing.py (the same files as Whoosh's writer, ~3× faster, no compound
   files: a searcher opens in ~1 ms instead of ~235 ms at 50,000 articles); sort keys are
-  one term per value. Many Sources at once (build_index, an import's batch:
+  one term per value. Many Sources at once (`index build`, an import's batch:
   ``index_many``) are written by several processes (engine/segments.py).
 """
 

@@ -1,7 +1,7 @@
 """Indexing many objects at once: worker processes write new Whoosh segments without the
 write lock, and one commit swaps them in.
 
-Used by build_index (the whole index) and by a large index batch (an import's):
+Used by `manage.py index build` (the whole index) and by a large index batch (an import's):
 
 * the pks are split into contiguous ranges, one per worker process (forked); a worker
   asks the app's feed for its documents, prepared (``feed.prepare(pks)``), and writes

@@ -14,6 +14,8 @@ from haystack.utils import get_identifier
 
 from engine.extensions import ArchiveEngineExtension
 
+from . import index_marks
+
 BATCH_SIZE = 500
 #: From this many pks on, a backend with ``index_many`` (worker processes) gets them.
 INDEX_MANY_MIN = 2000
@@ -28,12 +30,14 @@ def reindex_sources(pks, using=None, progress=None, many=True):
     pks = {int(pk) for pk in pks if pk is not None}
     if not pks:
         return
+    marks = index_marks.read(pks)  # before the Sources are read: later changes stay marked
     for alias in [using] if using else list(connections.connections_info.keys()):
         try:
             index = connections[alias].get_unified_index().get_index(Source)
         except NotHandled:
             continue
         _index_pks(connections[alias].get_backend(), index, alias, pks, progress, many)
+    index_marks.clear(marks)
 
 
 def _index_pks(backend, index, alias, pks, progress, many):

@@ -243,6 +243,17 @@ class SlugRedirect(models.Model):
         return f"{self.old_slug} -> {self.source.slug}"
 
 
+class IndexMark(models.Model):
+    """A Source changed (or deleted) whose search-index document may not show it yet.
+
+    Written in the transaction that changes the Source, deleted once the index has the
+    change (sources.index_marks): a process killed in between leaves it behind for the
+    next catch-up. No foreign key: a deleted Source's mark must outlive it."""
+
+    source_id = models.BigIntegerField(primary_key=True)
+    token = models.BigIntegerField(help_text="New at every change: a later change is never cleared.")
+
+
 def published_counts():
     """How many published Sources there are, and how many outlets, countries and
     organisations they name (the home page's figures). Countries and organisations are

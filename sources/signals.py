@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from django.db import models, transaction
 from haystack.signals import BaseSignalProcessor
 
+from . import index_marks
 from .indexing import index_missing, reindex_sources
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ def _schedule(pks, using=None):
     """Index these pks once the current transaction commits (now, outside one)."""
     if not pks:
         return
+    index_marks.mark(pks, using)  # in the change's transaction: a crash before indexing leaves it
     stack = _deferred_stack()
     if stack:
         stack[-1].update(pks)

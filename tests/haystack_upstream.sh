@@ -84,7 +84,7 @@ DESELECT=(
     $T/test_whoosh_backend.py::LiveWhooshAutocompleteTestCase::test_extra_whitespace
 )
 # haystack's own `update_index --workers` path (forked workers sharing the parent's
-# connections): the Archive never uses it (build_index has its own parallel build, tested in
+# connections): the Archive never uses it (`index build` has its own parallel build, tested in
 # tests/test_whoosh_backend_perf_paths.py), and in a full run it hung once on a 2-core machine,
 # a forked worker blocked on a lock inherited from the parent. Alone it passes in ~10 s:
 #   cd into the unpacked sdist and run pytest on that one id by hand when needed.

@@ -104,7 +104,7 @@ def test_backup_and_restore_bring_back_data_curation_and_index(tmp_path, curated
     manage("migrate", "--noinput")
     manage("flush", "--noinput")  # drop what migrations load (the shipped gazetteer)
     manage("loaddata", str(backup))
-    proc = manage("reconcile_index", "--repair")
+    proc = manage("index", "repair")
     assert "Consistent" in proc.stdout
 
     after = snapshot()
@@ -114,12 +114,12 @@ def test_backup_and_restore_bring_back_data_curation_and_index(tmp_path, curated
     assert get_user_model().objects.get(username="curator").check_password("pw-curator-1")
 
 
-def test_rebuild_index_after_restore_is_consistent(tmp_path, curated_archive):
+def test_index_build_after_restore_is_consistent(tmp_path, curated_archive):
     backup = tmp_path / "backup.json"
     manage(*DUMP, "--output", str(backup))
     manage("flush", "--noinput")
     clear_index()
     manage("loaddata", str(backup))
-    manage("rebuild_index", "--noinput")
-    assert manage("reconcile_index").returncode == 0
+    manage("index", "build")
+    assert manage("index", "check").returncode == 0
     assert snapshot() == curated_archive

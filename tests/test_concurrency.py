@@ -176,10 +176,10 @@ def imported(corpus_dir):
     return total
 
 
-def test_search_during_rebuild_index_sees_consistent_counts(imported):
+def test_search_during_index_build_sees_consistent_counts(imported):
     before = {q: search_total(q) for q in Readers.QUERIES}
     with Readers() as readers:
-        manage("rebuild_index", "--noinput")
+        manage("index", "build")
         readers.wait_for_reads(40)
     assert readers.errors == []
     for q, runs in readers.totals.items():
@@ -189,7 +189,7 @@ def test_search_during_rebuild_index_sees_consistent_counts(imported):
     assert {q: search_total(q) for q in Readers.QUERIES} == before
 
 
-def test_search_during_reconcile_repair_counts_only_grow(imported):
+def test_search_during_index_repair_counts_only_grow(imported):
     from .serving import backend
 
     removed = list(Source.objects.published().values_list("pk", flat=True)[:40])
@@ -197,7 +197,7 @@ def test_search_during_reconcile_repair_counts_only_grow(imported):
         backend().remove(f"sources.source.{pk}")
     assert search_total() == imported - len(removed)
     with Readers() as readers:
-        proc = manage("reconcile_index", "--repair", "--batch-size", "7")
+        proc = manage("index", "repair")
         assert "Consistent" in proc.stdout
         readers.wait_for_reads(40)
     assert readers.errors == []
@@ -301,4 +301,4 @@ def test_an_import_killed_half_way_leaves_nothing_half_stored(corpus_dir):
 
     # The killed run never reached its index batch: the re-run indexed what it had stored.
     assert search_total() == Source.objects.published().count() == 150
-    assert manage("reconcile_index").returncode == 0
+    assert manage("index", "check").returncode == 0

@@ -220,6 +220,13 @@ def stored_rows():
     ]
 
 
+def split_inserts(captured):
+    """(INSERTs of rows, INSERTs of index marks) among the captured queries."""
+    inserts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("INSERT")]
+    marks = [sql for sql in inserts if sql.startswith('INSERT INTO "sources_indexmark"')]
+    return [sql for sql in inserts if sql not in marks], marks
+
+
 def test_new_articles_are_created_together_as_one_by_one(tmp_path, monkeypatch):
     """A transaction's new articles are inserted in a few queries, into the same rows (in
     the same order: pks, slugs, mention rows) as one query per row gives."""
@@ -232,9 +239,10 @@ def test_new_articles_are_created_together_as_one_by_one(tmp_path, monkeypatch):
     with CaptureQueriesContext(connection) as together:
         out, status = run_import(tmp_path)
     assert status == 0 and "6 created" in out
-    inserts = [q["sql"] for q in together.captured_queries if q["sql"].startswith("INSERT")]
-    # One INSERT each for the Sources, country, organisation and year rows.
-    assert len(inserts) == 4, inserts
+    inserts, marks = split_inserts(together)
+    # One INSERT each for the Sources, country, organisation and year rows, and one that
+    # marks the six for indexing (sources.index_marks).
+    assert len(inserts) == 4 and len(marks) == 1, inserts + marks
     rows = stored_rows()
     assert len({row[3] for row in rows}) == 6  # six slugs, all different
 
@@ -243,7 +251,8 @@ def test_new_articles_are_created_together_as_one_by_one(tmp_path, monkeypatch):
     with CaptureQueriesContext(connection) as one_by_one:
         out, status = run_import(tmp_path)
     assert status == 0 and "6 created" in out
-    assert len([q for q in one_by_one.captured_queries if q["sql"].startswith("INSERT")]) == 6 * 4
+    inserts, marks = split_inserts(one_by_one)
+    assert len(inserts) == 6 * 4 and len(marks) == 6, inserts + marks
     assert stored_rows() == rows
 
 

@@ -9,7 +9,7 @@ same answers as plain Whoosh.
 * the relevance page scored at once with numpy (engine/scoring.py) against
   Whoosh's own top-N collector: the same documents with bit-for-bit the same scores;
 * one writer batch replaces documents exactly like update_document did;
-* build_index (parallel segments, atomic swap) gives the same index as the batch path.
+* index build (parallel segments, atomic swap) gives the same index as the batch path.
 """
 
 import datetime
@@ -256,7 +256,7 @@ def test_build_index_equals_batch_index(seeded_live, tmp_path):
     expected = {q: both_paths(svc.SearchQuery(q=q))[1] for q in QUERIES}
     stored = sorted(f["id"] for f in b.searcher().reader().all_stored_fields())
 
-    call_command("build_index", workers=2, verbosity=0)
+    call_command("index", "build", "--workers=2", "--no-progress", verbosity=0)
     b.drop_searcher()
     searcher = b.searcher()
     assert searcher.doc_count() == Source.objects.published().count()
@@ -266,7 +266,7 @@ def test_build_index_equals_batch_index(seeded_live, tmp_path):
         assert fast == plain == answer, q
 
     # Again, over a non-empty index: the old segments are replaced, nothing doubles.
-    call_command("build_index", workers=2, verbosity=0)
+    call_command("index", "build", "--workers=2", "--no-progress", verbosity=0)
     b.drop_searcher()
     assert b.searcher().doc_count() == Source.objects.published().count()
 

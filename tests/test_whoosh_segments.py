@@ -1,5 +1,5 @@
 """Many Sources indexed at once by worker processes writing new segments
-(engine/segments.py), as an import's index batch and build_index do.
+(engine/segments.py), as an import's index batch and `index build` do.
 
 The workers are forked and read the committed database: transactional tests.
 """

@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from sources import importer
-from sources.signals import deferred_indexing, index_missing, reindex_sources
+from sources import importer, index_marks
+from sources.signals import deferred_indexing, reindex_sources
 
 
 def rate(count, seconds):
@@ -40,7 +40,9 @@ class Command(BaseCommand):
                     if outcome.status == importer.FAILED:
                         progress.write(f"FAILED {outcome.path}: {outcome.reason}")
                 progress.update()
-            to_index = set(touched)
+            # With the Sources an earlier run stored but did not live to index.
+            leftover = index_marks.marked() - touched
+            to_index = set(touched) | leftover
             touched.clear()
         progress.close()
         stored_in = time.perf_counter() - started
@@ -49,14 +51,14 @@ class Command(BaseCommand):
         progress = self.progress(len(to_index), "Indexing", "article", no_progress)
         reindex_sources(to_index, progress=progress.update)
         progress.close()
-        unchanged = [o.source_pk for o in summary.outcomes if o.status == importer.UNCHANGED]
-        indexed = len(to_index) + (index_missing(unchanged) if unchanged else 0)
+        indexed = len(to_index)
         indexed_in = time.perf_counter() - started
 
         self.report(summary)
         self.stdout.write(
             f"Read and stored in {stored_in:.1f} s ({rate(len(summary.outcomes), stored_in)}/s), "
-            f"indexed {indexed} in {indexed_in:.1f} s ({rate(indexed, indexed_in)}/s)."
+            f"indexed {indexed} in {indexed_in:.1f} s ({rate(indexed, indexed_in)}/s)"
+            + (f"; {len(leftover)} of them left unindexed by an earlier run." if leftover else ".")
         )
         if not summary.ok:
             raise CommandError(f"{len(summary.failures)} failed", returncode=1)
