@@ -1,12 +1,25 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
 from . import curation
+from .admin_filters import CountryFilter, DerivedTitleFilter, OrganisationFilter
+from .formatting import date_with_precision
 from .models import Country, CountryMention, Organisation, OrganisationMention, Source
 from .signals import deferred_indexing
+
+LISTED_TITLE_LENGTH = 90
+
+
+def mention_count(model):
+    """How many rows of a mention table a Source has, as one subquery (no join that
+    would multiply rows with the other table's)."""
+    rows = model.objects.filter(source=OuterRef("pk")).order_by().values("source")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
 
 
 class CountryMentionInline(admin.TabularInline):
@@ -14,11 +27,17 @@ class CountryMentionInline(admin.TabularInline):
     autocomplete_fields = ["country"]
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("country")
+
 
 class OrganisationMentionInline(admin.TabularInline):
     model = OrganisationMention
     autocomplete_fields = ["organisation"]
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
 
 
 class PublicationYearFilter(admin.SimpleListFilter):
@@ -39,13 +58,15 @@ class PublicationYearFilter(admin.SimpleListFilter):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "outlet", "published", "date_precision", "is_published", "source_file"]
+    list_display = ["listed_title", "title_is_derived", "outlet", "publication_date", "is_published",
+                    "country_count", "organisation_count"]
     list_filter = [
         "is_published",
+        DerivedTitleFilter,
         "date_precision",
         PublicationYearFilter,
-        ("countries", admin.RelatedOnlyFieldListFilter),
-        ("organisations", admin.RelatedOnlyFieldListFilter),
+        CountryFilter,
+        OrganisationFilter,
         "mentioned_years__year",
         "outlet",
     ]
@@ -64,6 +85,31 @@ class SourceAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            country_count=mention_count(CountryMention),
+            organisation_count=mention_count(OrganisationMention),
+        )
+
+    @admin.display(description="title", ordering="title")
+    def listed_title(self, source):
+        shortened = Truncator(source.title).chars(LISTED_TITLE_LENGTH)
+        if shortened == source.title:
+            return source.title
+        return format_html('<span title="{}">{}</span>', source.title, shortened)
+
+    @admin.display(description="published on", ordering="published")
+    def publication_date(self, source):
+        return date_with_precision(source)
+
+    @admin.display(description="countries", ordering="country_count")
+    def country_count(self, source):
+        return source.country_count
+
+    @admin.display(description="organisations", ordering="organisation_count")
+    def organisation_count(self, source):
+        return source.organisation_count
 
     @admin.display(description="Clean text beside the raw text")
     def text_beside_raw(self, source):

@@ -204,6 +204,9 @@ class CountryMention(models.Model):
             models.UniqueConstraint(fields=["source", "country"], name="unique_country_mention")
         ]
 
+    def __str__(self):
+        return str(self.country)
+
 
 class OrganisationMention(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE)
@@ -216,6 +219,9 @@ class OrganisationMention(models.Model):
                 fields=["source", "organisation"], name="unique_organisation_mention"
             )
         ]
+
+    def __str__(self):
+        return str(self.organisation)
 
 
 class MentionedYear(models.Model):
