@@ -80,7 +80,7 @@ class SourceAdmin(admin.ModelAdmin):
         ("Provenance", {"fields": ["provenance", "curated_fields", "created", "updated"]}),
     ]
     inlines = [CountryMentionInline, OrganisationMentionInline]
-    actions = ["publish", "unpublish", "reextract"]
+    actions = ["publish", "unpublish", "confirm_derived_titles", "reextract"]
     list_per_page = 50
 
     class Media:
@@ -169,6 +169,16 @@ class SourceAdmin(admin.ModelAdmin):
                 source.curated_fields = sorted({*source.curated_fields, "is_published"})
                 source.save(update_fields=["is_published", "curated_fields", "updated"])
         self.message_user(request, f"{queryset.count()} Source(s) {'published' if value else 'unpublished'}.")
+
+    @admin.action(description="Confirm derived titles as the titles")
+    def confirm_derived_titles(self, request, queryset):
+        derived = queryset.filter(title_is_derived=True)
+        with deferred_indexing():
+            for source in derived:
+                source.title_is_derived = False
+                curation.record_curated_edit(source, ["title_is_derived"])
+                source.save(update_fields=["title_is_derived", "curated_fields", "updated"])
+        self.message_user(request, f"{len(derived)} derived title(s) confirmed; re-imports keep them.")
 
     @admin.action(description="Re-extract metadata and entities")
     def reextract(self, request, queryset):
