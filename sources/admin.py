@@ -3,13 +3,15 @@ from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
+from django.urls import path, reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from . import curation
+from . import admin_import, curation
 from .admin_filters import CountryFilter, DerivedTitleFilter, OrganisationFilter
 from .formatting import date_with_precision
-from .models import Country, CountryMention, Organisation, OrganisationMention, Source
+from .models import Country, CountryMention, ImportJob, Organisation, OrganisationMention, Source
 from .signals import deferred_indexing
 
 LISTED_TITLE_LENGTH = 90
@@ -85,6 +87,17 @@ class SourceAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        # csrf_exempt here: the upload view checks CSRF itself, after refusing an oversized body.
+        upload = csrf_exempt(lambda request: admin_import.upload_view(request, self))
+        return [
+            path("import/", wrap(upload), name="sources_source_import"),
+            path("import/<int:job_id>/", wrap(lambda request, job_id: admin_import.job_view(request, self, job_id)),
+                 name="sources_source_import_job"),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
@@ -185,6 +198,24 @@ class SourceAdmin(admin.ModelAdmin):
         with deferred_indexing():
             changed = curation.reapply_gazetteer(queryset)
         self.message_user(request, f"Re-extracted {queryset.count()} Source(s); {changed} changed.")
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """The imports curators started by uploading files: read-only, each links to its page."""
+
+    list_display = ["job_page", "uploaded", "created_by", "created", "status", "files_done", "files_total"]
+    list_filter = ["status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="import")
+    def job_page(self, job):
+        return format_html('<a href="{}">Import {}</a>', reverse("admin:sources_source_import_job", args=[job.pk]), job.pk)
 
 
 class ReapplyOnSaveMixin:
