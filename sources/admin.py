@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from . import admin_import, curation
-from .admin_filters import CountryFilter, DerivedTitleFilter, OrganisationFilter
+from .admin_filters import CountryFilter, DerivedTitleFilter, MentionedYearFilter, OrganisationFilter
 from .formatting import date_with_precision
 from .models import Country, CountryMention, ImportJob, Organisation, OrganisationMention, Source
 from .signals import deferred_indexing
@@ -60,7 +60,7 @@ class PublicationYearFilter(admin.SimpleListFilter):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["listed_title", "title_is_derived", "outlet", "publication_date", "is_published",
+    list_display = ["listed_title", "outlet", "publication_date", "is_published",
                     "country_count", "organisation_count"]
     list_filter = [
         "is_published",
@@ -69,7 +69,7 @@ class SourceAdmin(admin.ModelAdmin):
         PublicationYearFilter,
         CountryFilter,
         OrganisationFilter,
-        "mentioned_years__year",
+        MentionedYearFilter,
         "outlet",
     ]
     search_fields = ["title", "outlet", "author", "text"]
@@ -107,10 +107,14 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="title", ordering="title")
     def listed_title(self, source):
+        """The title, shortened with the whole in its tooltip, marked when the archive derived
+        it from the text (a marker in the cell, not a column of mostly "no" icons)."""
         shortened = Truncator(source.title).chars(LISTED_TITLE_LENGTH)
-        if shortened == source.title:
-            return source.title
-        return format_html('<span title="{}">{}</span>', source.title, shortened)
+        if shortened != source.title:
+            shortened = format_html('<span title="{}">{}</span>', source.title, shortened)
+        if not source.title_is_derived:
+            return shortened
+        return format_html('{} <em class="archive-derived">derived title</em>', shortened)
 
     @admin.display(description="published on", ordering="published")
     def publication_date(self, source):

@@ -21,8 +21,9 @@ class MultipleFileField(forms.FileField):
     """Several files in one field (Django's documented recipe): each is cleaned alone."""
 
     def __init__(self, **kwargs):
-        super().__init__(widget=MultipleFileInput(attrs={"multiple": True, "aria-describedby": "import-limits"}),
-                         **kwargs)
+        accepted = ",".join(sorted({*IMPORTABLE_SUFFIXES, ".zip"}))
+        attrs = {"multiple": True, "accept": accepted, "aria-describedby": "import-limits"}
+        super().__init__(widget=MultipleFileInput(attrs=attrs), **kwargs)
 
     def clean(self, data, initial=None):
         chosen = data if isinstance(data, (list, tuple)) and data else [data]
