@@ -71,7 +71,7 @@ def _checked_upload_view(request, model_admin):
     chosen = form.cleaned_data["files"]
     upload_limits = uploads.Limits(settings.ARCHIVE_MAX_UPLOAD_FILES, settings.ARCHIVE_MAX_UNPACKED_BYTES)
     try:
-        folder = uploads.store_upload(chosen, settings.DATA_DIR / "uploads", upload_limits)
+        folder = uploads.store_upload(chosen, settings.DATA_DIR / "uploads", upload_limits, IMPORTABLE_SUFFIXES)
     except uploads.UploadRefused as refused:
         return _render_form(request, model_admin, form, f"Nothing was imported: {refused.reason}.", status=400)
     names = ", ".join(upload.name for upload in chosen)
@@ -95,7 +95,7 @@ def _render_form(request, model_admin, form, error=None, status=200):
 
 def job_view(request, model_admin, job_id):
     _check_permission(request)
-    job = get_object_or_404(ImportJob, pk=job_id)
+    job = import_jobs.notice_if_gone(get_object_or_404(ImportJob, pk=job_id))
     context = {
         **model_admin.admin_site.each_context(request),
         "title": f"Import {job.pk}",

@@ -3,6 +3,7 @@ process of their own: the request that uploaded the files returns at once, and t
 outlives it (and a gunicorn worker's timeout or restart). The command records its progress
 and summary on the ImportJob through a JobRecorder; the job page reads them."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -26,16 +27,42 @@ def start(job: ImportJob) -> None:
 
 
 def _launch(job):
-    log_path = f"{job.folder}.log"
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, str(settings.BASE_DIR / "manage.py"), "import_sources", job.folder,
-             "--job", str(job.pk), "--no-progress"],
-            cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,  # not ended with the worker's process group
-        )
+    command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "import_sources", job.folder,
+               "--job", str(job.pk), "--no-progress"]
+    try:
+        with open(f"{job.folder}.log", "ab") as log:
+            process = subprocess.Popen(
+                command, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True,  # outlives the worker's group
+            )
+    except OSError as exc:
+        JobRecorder(job.pk).stopped(exc)
+        return
+    ImportJob.objects.filter(pk=job.pk).update(pid=process.pid)
     # Waited for in a daemon thread so the finished process leaves no zombie in the worker.
     threading.Thread(target=process.wait, daemon=True).start()
+
+
+def notice_if_gone(job: ImportJob) -> ImportJob:
+    """A job whose process ended without finishing it (killed, out of memory, the machine
+    restarted) is marked stopped, so that its page does not wait for ever."""
+    if job.is_finished or job.pid is None or _process_exists(job.pid):
+        return job
+    job.refresh_from_db()  # it may have finished just now
+    if not job.is_finished:
+        JobRecorder(job.pk).stopped(ProcessLookupError("the import process ended before finishing; see its log"))
+        job.refresh_from_db()
+    return job
+
+
+def _process_exists(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone's process: not ours to judge
+    return True
 
 
 class JobRecorder:

@@ -275,6 +275,7 @@ class ImportJob(models.Model):
     counts = models.JSONField(default=dict, blank=True, help_text="Articles per outcome: created, updated...")
     problems = models.JSONField(default=list, blank=True, help_text="Failed and skipped files, with reasons.")
     error = models.TextField(blank=True, help_text="Why the job itself stopped, if it did.")
+    pid = models.PositiveIntegerField(null=True, blank=True, editable=False, help_text="The import's process.")
 
     class Meta:
         ordering = ["-created"]

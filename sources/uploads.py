@@ -59,17 +59,24 @@ def megabytes(count: int) -> str:
     return f"{count / (1024 * 1024):,.0f} MB" if count >= 1024 * 1024 else f"{count:,} bytes"
 
 
-def store_upload(uploads, parent: Path, limits: Limits) -> Path:
+def store_upload(uploads, parent: Path, limits: Limits, importable_suffixes) -> Path:
     """Write the uploaded files (file-like objects with a `.name`) to a new folder below
-    `parent`, unpacking zips; returns the folder. Raises UploadRefused, leaving nothing."""
+    `parent`, unpacking zips; returns the folder. Raises UploadRefused, leaving nothing.
+
+    A file chosen alone must be of a kind the importer reads (it would pass over it
+    without a word); inside a zip, other files are passed over, as in a folder."""
     parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="upload-", dir=parent))
     budget = _Budget(limits)
     try:
         for upload in uploads:
             name = plain_name(upload.name)
-            if name.lower().endswith(".zip"):
+            suffix = PurePosixPath(name).suffix.lower()
+            if suffix == ".zip":
                 unpack_zip(upload, name, folder, budget)
+            elif suffix not in importable_suffixes:
+                kinds = ", ".join(sorted({*importable_suffixes, ".zip"}))
+                raise UploadRefused(f"{name} is not a kind of file the importer reads ({kinds})")
             else:
                 budget.add_file(name)
                 _write(upload, folder / name, name, budget)

@@ -3,6 +3,8 @@ import_sources command in its own process, on the test database, to its summary.
 
 import io
 import os
+import subprocess
+import sys
 import time
 import zipfile
 
@@ -188,3 +190,35 @@ def test_the_sources_list_links_to_the_upload_page(admin_client):
     page = admin_client.get(reverse("admin:sources_source_changelist")).content.decode()
     assert f'href="{reverse(UPLOAD)}"' in page
     assert os.fspath(reverse(UPLOAD)).endswith("/admin/sources/source/import/")
+
+
+@pytest.mark.django_db
+def test_a_file_the_importer_would_pass_over_is_refused(admin_client):
+    response = admin_client.post(reverse(UPLOAD), {"files": [upload_file("notes.docx", PNG)]})
+    assert response.status_code == 400
+    assert "notes.docx is not a kind of file the importer reads (.htm, .html, .text, .txt, .zip)" in (
+        response.content.decode())
+    assert not ImportJob.objects.exists() and uploads_left() == []
+
+
+@pytest.mark.django_db
+def test_a_job_whose_process_died_is_marked_stopped(admin_client, tmp_path):
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    job = ImportJob.objects.create(uploaded="a.zip", folder=str(tmp_path / "upload"), status="importing",
+                                   files_total=10, files_done=3, pid=ended.pid)
+    page = admin_client.get(reverse("admin:sources_source_import_job", args=[job.pk])).content.decode()
+    job.refresh_from_db()
+    assert job.status == "failed" and "ended before finishing" in job.error
+    assert "The import stopped" in page and 'http-equiv="refresh"' not in page
+
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        job = ImportJob.objects.create(uploaded="b.zip", folder=str(tmp_path / "b"), status="importing",
+                                       files_total=10, files_done=3, pid=running.pid)
+        page = admin_client.get(reverse("admin:sources_source_import_job", args=[job.pk])).content.decode()
+        assert 'http-equiv="refresh"' in page and "3 of 10 files read" in page
+        assert '<progress max="10" value="3"' in page
+    finally:
+        running.kill()
+        running.wait()
