@@ -4,7 +4,7 @@ its progress and, at the end, its summary."""
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, TooManyFilesSent
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -58,7 +58,11 @@ def upload_view(request, model_admin):
     if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > settings.ARCHIVE_MAX_UPLOAD_BYTES:
         error = f"The upload is larger than {limits()['max_upload']}: send fewer files at a time."
         return _render_form(request, model_admin, UploadForm(), error, status=413)
-    return _checked_upload_view(request, model_admin)
+    try:
+        return _checked_upload_view(request, model_admin)
+    except TooManyFilesSent:
+        error = f"More than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files chosen at once: send them in a zip."
+        return _render_form(request, model_admin, UploadForm(), error, status=400)
 
 
 @csrf_protect

@@ -222,3 +222,22 @@ def test_a_job_whose_process_died_is_marked_stopped(admin_client, tmp_path):
     finally:
         running.kill()
         running.wait()
+
+
+@pytest.mark.django_db
+def test_too_many_files_chosen_at_once_are_sent_to_a_zip(admin_client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    chosen = [upload_file(f"{n}.txt", ARTICLE.format(n)) for n in range(3)]
+    response = admin_client.post(reverse(UPLOAD), {"files": chosen})
+    assert response.status_code == 400
+    assert "More than 2 files chosen at once: send them in a zip." in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_jobs_are_listed_in_the_admin_with_a_link_to_their_page(admin_client, admin_user):
+    job = ImportJob.objects.create(uploaded="week.zip", folder="/nowhere", created_by=admin_user)
+    page = admin_client.get(reverse("admin:sources_importjob_changelist")).content.decode()
+    assert f'href="{reverse("admin:sources_source_import_job", args=[job.pk])}"' in page
+    assert "week.zip" in page
+    assert admin_client.get(reverse("admin:sources_importjob_add")).status_code == 403
