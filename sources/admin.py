@@ -4,9 +4,9 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.views.decorators.csrf import csrf_exempt
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.views.decorators.csrf import csrf_exempt
 
 from . import admin_import, curation
 from .admin_filters import CountryFilter, DerivedTitleFilter, MentionedYearFilter, OrganisationFilter
