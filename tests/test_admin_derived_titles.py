@@ -23,7 +23,9 @@ WITH_HEADLINE = "Kyrgyz parliament passes media law\n\nBISHKEK — The parliamen
 
 
 @pytest.fixture
-def imported(tmp_path):
+def imported(tmp_path, fresh_index):
+    """The import indexes what it stores: into an index of this test's own, since the
+    database's rows are rolled back and the shared index must not keep them."""
     (tmp_path / "headless.txt").write_text(HEADLESS)
     (tmp_path / "headline.txt").write_text(WITH_HEADLINE)
 

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeds():
+def seeds(fresh_index):
+    # Indexed into this test's own index: the rows are rolled back, the documents would stay.
     call_command("import_sources", str(SEEDS), "--no-progress", stdout=StringIO(), stderr=StringIO())
     return Source.objects.all()
 

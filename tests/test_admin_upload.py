@@ -46,8 +46,9 @@ def uploads_left():
 
 
 @pytest.fixture
-def jobs_on_test_database(monkeypatch):
-    """The job process inherits the web process's environment: here, the test database's."""
+def jobs_on_test_database(fresh_index, monkeypatch):
+    """The job process inherits the web process's environment: here, the test database's,
+    and an index of this test's own (the shared one must not keep what the jobs add)."""
     for key, value in child_env().items():
         monkeypatch.setenv(key, value)
 

@@ -29,12 +29,14 @@ def zip_bytes():
 
 
 @pytest.fixture
-def jobs_on_test_database(monkeypatch):
+def jobs_on_test_database(seeded_live, fresh_index, monkeypatch):
+    """The job sees the test database; it indexes into an index of this test's own, after
+    the seeds went into the shared one (which must not keep what the job adds)."""
     for key, value in child_env().items():
         monkeypatch.setenv(key, value)
 
 
-def test_curator_uploads_a_zip_and_sees_the_summary(browser_page, live_server, seeded_live, admin_user,
+def test_curator_uploads_a_zip_and_sees_the_summary(browser_page, live_server, admin_user,
                                                     jobs_on_test_database, artifacts):
     page = browser_page
     page.goto(live_server.url + "/admin/sources/source/")
