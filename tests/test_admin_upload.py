@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from sources import uploads
 from sources.models import ImportJob, Source
 
 from .serving import child_env, index_pks
@@ -61,6 +62,14 @@ def wait_for(job_pk, limit=120):
             return job
         time.sleep(0.2)
     raise AssertionError(f"import job {job_pk} still {job.status} after {limit} s")
+
+
+def refusal(client, *files, status=400):
+    """The upload page's answer to files it must refuse; nothing may be left behind."""
+    response = client.post(reverse(UPLOAD), {"files": list(files)})
+    assert response.status_code == status
+    assert not ImportJob.objects.exists() and uploads_left() == []
+    return response.content.decode()
 
 
 def upload_and_wait(client, *files):
@@ -123,12 +132,8 @@ def test_files_the_importer_refuses_are_listed_with_reasons(admin_client, jobs_o
     ({"ok.txt": ARTICLE.format(1)}, [("key.txt", "/etc/passwd")], "a symbolic link"),
 ])
 def test_unsafe_zips_are_refused_before_anything_is_written(admin_client, members, symlinks, reason):
-    response = admin_client.post(reverse(UPLOAD), {"files": [upload_file("bad.zip", zip_of(members, symlinks))]})
-    assert response.status_code == 400
-    assert reason in response.content.decode()
-    assert "Nothing was imported" in response.content.decode()
-    assert not ImportJob.objects.exists()
-    assert uploads_left() == []
+    page = refusal(admin_client, upload_file("bad.zip", zip_of(members, symlinks)))
+    assert reason in page and "Nothing was imported" in page
     assert not (settings.DATA_DIR / "x.txt").exists()
 
 
@@ -136,10 +141,8 @@ def test_unsafe_zips_are_refused_before_anything_is_written(admin_client, member
 def test_a_corrupt_zip_gets_a_clear_message(admin_client):
     good = zip_of({"a.txt": ARTICLE.format(1)})
     for broken in (b"PK\x03\x04 this is not really a zip", good[: len(good) // 2]):
-        response = admin_client.post(reverse(UPLOAD), {"files": [upload_file("broken.zip", broken)]})
-        assert response.status_code == 400
-        assert "broken.zip is not a readable zip archive (corrupt or truncated" in response.content.decode()
-    assert not ImportJob.objects.exists() and uploads_left() == []
+        page = refusal(admin_client, upload_file("broken.zip", broken))
+        assert "broken.zip is not a readable zip archive (corrupt or truncated" in page
 
 
 @pytest.mark.django_db
@@ -147,16 +150,19 @@ def test_zip_bombs_stop_at_the_limits(admin_client, settings):
     settings.ARCHIVE_MAX_UNPACKED_BYTES = 1024 * 1024
     bomb = zip_of({"zeros.txt": bytes(20 * 1024 * 1024)})
     assert len(bomb) < 100 * 1024
-    response = admin_client.post(reverse(UPLOAD), {"files": [upload_file("bomb.zip", bomb)]})
-    assert response.status_code == 400
-    assert "unpacks to more than 1 MB" in response.content.decode()
+    assert "unpacks to more than 1 MB" in refusal(admin_client, upload_file("bomb.zip", bomb))
 
     settings.ARCHIVE_MAX_UPLOAD_FILES = 3
     many = zip_of({f"{n}.txt": ARTICLE.format(n) for n in range(5)})
-    response = admin_client.post(reverse(UPLOAD), {"files": [upload_file("many.zip", many)]})
-    assert response.status_code == 400
-    assert "more than 3 files" in response.content.decode()
-    assert not ImportJob.objects.exists() and uploads_left() == []
+    assert "more than 3 files" in refusal(admin_client, upload_file("many.zip", many))
+
+
+def test_bytes_are_counted_as_written_whatever_a_header_says(tmp_path):
+    limits = uploads.Limits(max_files=10, max_unpacked_bytes=1000)
+    with pytest.raises(uploads.UploadRefused, match="unpacks to more than 1,000 bytes"):
+        uploads.store_upload([upload_file("a.txt", "x" * 600), upload_file("b.txt", "y" * 600)],
+                             tmp_path, limits, {".txt"})
+    assert list(tmp_path.iterdir()) == []  # the half-written folder is gone
 
 
 @pytest.mark.django_db
@@ -164,10 +170,8 @@ def test_too_large_an_upload_is_refused_unread_and_the_limit_is_told(admin_clien
     settings.ARCHIVE_MAX_UPLOAD_BYTES = 4000
     page = admin_client.get(reverse(UPLOAD)).content.decode()
     assert "Limits: 4,000 bytes per upload" in page
-    response = admin_client.post(reverse(UPLOAD), {"files": [upload_file("big.txt", "x" * 5000)]})
-    assert response.status_code == 413
-    assert "The upload is larger than 4,000 bytes" in response.content.decode()
-    assert not ImportJob.objects.exists() and uploads_left() == []
+    page = refusal(admin_client, upload_file("big.txt", "x" * 5000), status=413)
+    assert "The upload is larger than 4,000 bytes" in page
 
 
 @pytest.mark.django_db
@@ -195,11 +199,8 @@ def test_the_sources_list_links_to_the_upload_page(admin_client):
 
 @pytest.mark.django_db
 def test_a_file_the_importer_would_pass_over_is_refused(admin_client):
-    response = admin_client.post(reverse(UPLOAD), {"files": [upload_file("notes.docx", PNG)]})
-    assert response.status_code == 400
-    assert "notes.docx is not a kind of file the importer reads (.htm, .html, .text, .txt, .zip)" in (
-        response.content.decode())
-    assert not ImportJob.objects.exists() and uploads_left() == []
+    page = refusal(admin_client, upload_file("notes.docx", PNG))
+    assert "notes.docx is not a kind of file the importer reads (.htm, .html, .text, .txt, .zip)" in page
 
 
 @pytest.mark.django_db
@@ -229,10 +230,7 @@ def test_a_job_whose_process_died_is_marked_stopped(admin_client, tmp_path):
 def test_too_many_files_chosen_at_once_are_sent_to_a_zip(admin_client, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
     chosen = [upload_file(f"{n}.txt", ARTICLE.format(n)) for n in range(3)]
-    response = admin_client.post(reverse(UPLOAD), {"files": chosen})
-    assert response.status_code == 400
-    assert "More than 2 files chosen at once: send them in a zip." in response.content.decode()
-    assert not ImportJob.objects.exists()
+    assert "More than 2 files chosen at once: send them in a zip." in refusal(admin_client, *chosen)
 
 
 @pytest.mark.django_db
