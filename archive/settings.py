@@ -197,6 +197,10 @@ HAYSTACK_SEARCH_RESULTS_PER_PAGE = 10
 
 # Ingest limits.
 ARCHIVE_MAX_FILE_BYTES = int(os.environ.get("ARCHIVE_MAX_FILE_BYTES", str(5 * 1024 * 1024)))
+# Uploads in the admin (sources.uploads): one request's size, and what its zips may unpack to.
+ARCHIVE_MAX_UPLOAD_BYTES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
+ARCHIVE_MAX_UNPACKED_BYTES = int(os.environ.get("ARCHIVE_MAX_UNPACKED_BYTES", str(1024 * 1024 * 1024)))
+ARCHIVE_MAX_UPLOAD_FILES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_FILES", "20000"))
 
 LOGGING = {
     "version": 1,

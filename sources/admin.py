@@ -1,12 +1,27 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django.views.decorators.csrf import csrf_exempt
 
-from . import curation
-from .models import Country, CountryMention, Organisation, OrganisationMention, Source
+from . import admin_import, curation
+from .admin_filters import CountryFilter, DerivedTitleFilter, MentionedYearFilter, OrganisationFilter
+from .formatting import date_with_precision
+from .models import Country, CountryMention, ImportJob, Organisation, OrganisationMention, Source
 from .signals import deferred_indexing
+
+LISTED_TITLE_LENGTH = 90
+
+
+def mention_count(model):
+    """How many rows of a mention table a Source has, as one subquery (no join that
+    would multiply rows with the other table's)."""
+    rows = model.objects.filter(source=OuterRef("pk")).order_by().values("source")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
 
 
 class CountryMentionInline(admin.TabularInline):
@@ -14,11 +29,17 @@ class CountryMentionInline(admin.TabularInline):
     autocomplete_fields = ["country"]
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("country")
+
 
 class OrganisationMentionInline(admin.TabularInline):
     model = OrganisationMention
     autocomplete_fields = ["organisation"]
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
 
 
 class PublicationYearFilter(admin.SimpleListFilter):
@@ -39,14 +60,16 @@ class PublicationYearFilter(admin.SimpleListFilter):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "outlet", "published", "date_precision", "is_published", "source_file"]
+    list_display = ["listed_title", "outlet", "publication_date", "is_published",
+                    "country_count", "organisation_count"]
     list_filter = [
         "is_published",
+        DerivedTitleFilter,
         "date_precision",
         PublicationYearFilter,
-        ("countries", admin.RelatedOnlyFieldListFilter),
-        ("organisations", admin.RelatedOnlyFieldListFilter),
-        "mentioned_years__year",
+        CountryFilter,
+        OrganisationFilter,
+        MentionedYearFilter,
         "outlet",
     ]
     search_fields = ["title", "outlet", "author", "text"]
@@ -59,11 +82,51 @@ class SourceAdmin(admin.ModelAdmin):
         ("Provenance", {"fields": ["provenance", "curated_fields", "created", "updated"]}),
     ]
     inlines = [CountryMentionInline, OrganisationMentionInline]
-    actions = ["publish", "unpublish", "reextract"]
+    actions = ["publish", "unpublish", "confirm_derived_titles", "reextract"]
     list_per_page = 50
 
     class Media:
         css = {"all": ["css/admin.css"]}
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        # csrf_exempt here: the upload view checks CSRF itself, after refusing an oversized body.
+        upload = csrf_exempt(lambda request: admin_import.upload_view(request, self))
+        return [
+            path("import/", wrap(upload), name="sources_source_import"),
+            path("import/<int:job_id>/", wrap(lambda request, job_id: admin_import.job_view(request, self, job_id)),
+                 name="sources_source_import_job"),
+            *super().get_urls(),
+        ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            country_count=mention_count(CountryMention),
+            organisation_count=mention_count(OrganisationMention),
+        )
+
+    @admin.display(description="title", ordering="title")
+    def listed_title(self, source):
+        """The title, shortened with the whole in its tooltip, marked when the archive derived
+        it from the text (a marker in the cell, not a column of mostly "no" icons)."""
+        shortened = Truncator(source.title).chars(LISTED_TITLE_LENGTH)
+        if shortened != source.title:
+            shortened = format_html('<span title="{}">{}</span>', source.title, shortened)
+        if not source.title_is_derived:
+            return shortened
+        return format_html('{} <em class="archive-derived">derived title</em>', shortened)
+
+    @admin.display(description="published on", ordering="published")
+    def publication_date(self, source):
+        return date_with_precision(source)
+
+    @admin.display(description="countries", ordering="country_count")
+    def country_count(self, source):
+        return source.country_count
+
+    @admin.display(description="organisations", ordering="organisation_count")
+    def organisation_count(self, source):
+        return source.organisation_count
 
     @admin.display(description="Clean text beside the raw text")
     def text_beside_raw(self, source):
@@ -124,11 +187,39 @@ class SourceAdmin(admin.ModelAdmin):
                 source.save(update_fields=["is_published", "curated_fields", "updated"])
         self.message_user(request, f"{queryset.count()} Source(s) {'published' if value else 'unpublished'}.")
 
+    @admin.action(description="Confirm derived titles as the titles")
+    def confirm_derived_titles(self, request, queryset):
+        derived = queryset.filter(title_is_derived=True)
+        with deferred_indexing():
+            for source in derived:
+                source.title_is_derived = False
+                curation.record_curated_edit(source, ["title_is_derived"])
+                source.save(update_fields=["title_is_derived", "curated_fields", "updated"])
+        self.message_user(request, f"{len(derived)} derived title(s) confirmed; re-imports keep them.")
+
     @admin.action(description="Re-extract metadata and entities")
     def reextract(self, request, queryset):
         with deferred_indexing():
             changed = curation.reapply_gazetteer(queryset)
         self.message_user(request, f"Re-extracted {queryset.count()} Source(s); {changed} changed.")
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """The imports curators started by uploading files: read-only, each links to its page."""
+
+    list_display = ["job_page", "uploaded", "created_by", "created", "status", "files_done", "files_total"]
+    list_filter = ["status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="import")
+    def job_page(self, job):
+        return format_html('<a href="{}">Import {}</a>', reverse("admin:sources_source_import_job", args=[job.pk]), job.pk)
 
 
 class ReapplyOnSaveMixin:

@@ -1,5 +1,6 @@
 """The archive's records: Sources (one per article) and the curated gazetteer they point at."""
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -204,6 +205,9 @@ class CountryMention(models.Model):
             models.UniqueConstraint(fields=["source", "country"], name="unique_country_mention")
         ]
 
+    def __str__(self):
+        return str(self.country)
+
 
 class OrganisationMention(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE)
@@ -216,6 +220,9 @@ class OrganisationMention(models.Model):
                 fields=["source", "organisation"], name="unique_organisation_mention"
             )
         ]
+
+    def __str__(self):
+        return str(self.organisation)
 
 
 class MentionedYear(models.Model):
@@ -252,6 +259,48 @@ class IndexMark(models.Model):
 
     source_id = models.BigIntegerField(primary_key=True)
     token = models.BigIntegerField(help_text="New at every change: a later change is never cleared.")
+
+
+class ImportJob(models.Model):
+    """An import started from the admin's upload page. `import_sources --job` runs it in a
+    process of its own (sources.import_jobs), so that it outlives the request, and records
+    its progress and summary here for the job page."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        IMPORTING = "importing", "Importing"
+        INDEXING = "indexing", "Indexing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Stopped by an error"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    uploaded = models.CharField("files uploaded", max_length=1000)
+    folder = models.CharField(max_length=1000, help_text="Where the upload was unpacked; removed when done.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+    files_total = models.PositiveIntegerField(default=0)
+    files_done = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True, help_text="Articles per outcome: created, updated...")
+    problems = models.JSONField(default=list, blank=True, help_text="Failed and skipped files, with reasons.")
+    error = models.TextField(blank=True, help_text="Why the job itself stopped, if it did.")
+    pid = models.PositiveIntegerField(null=True, blank=True, editable=False, help_text="The import's process.")
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Import {self.pk}: {self.uploaded}"
+
+    @property
+    def is_finished(self):
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def percent_done(self):
+        return round(100 * self.files_done / self.files_total) if self.files_total else 0
 
 
 def published_counts():

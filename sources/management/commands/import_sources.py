@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from sources import importer, index_marks
+from sources.import_jobs import JobRecorder, NoJob
 from sources.signals import deferred_indexing, reindex_sources
 
 
@@ -25,9 +26,22 @@ class Command(BaseCommand):
             help="processes that parse files (default: one per CPU when there are enough "
             "files; 0: parse in this process). Storing is always done by this process.",
         )
+        parser.add_argument("--job", type=int, help="record progress and summary on this ImportJob (admin uploads)")
 
-    def handle(self, *args, paths, no_progress=False, jobs=None, **options):
+    def handle(self, *args, job=None, **options):
+        recorder = JobRecorder(job) if job else NoJob()
+        try:
+            summary = self.run(recorder, **options)
+        except Exception as exc:
+            recorder.stopped(exc)
+            raise
+        recorder.finished(summary)
+        if not summary.ok:
+            raise CommandError(f"{len(summary.failures)} failed", returncode=1)
+
+    def run(self, recorder, *, paths, no_progress=False, jobs=None, **options):
         files, refused = importer.find_files(paths)
+        recorder.started(len(files))
         summary = importer.ImportSummary(outcomes=refused)
         gazetteer = importer.gazetteer_from_db()
         started = time.perf_counter()
@@ -40,6 +54,7 @@ class Command(BaseCommand):
                     if outcome.status == importer.FAILED:
                         progress.write(f"FAILED {outcome.path}: {outcome.reason}")
                 progress.update()
+                recorder.file_done()
             # With the Sources an earlier run stored but did not live to index.
             leftover = index_marks.marked() - touched
             to_index = set(touched) | leftover
@@ -48,6 +63,7 @@ class Command(BaseCommand):
         stored_in = time.perf_counter() - started
 
         started = time.perf_counter()
+        recorder.indexing()
         progress = self.progress(len(to_index), "Indexing", "article", no_progress)
         reindex_sources(to_index, progress=progress.update)
         progress.close()
@@ -60,8 +76,7 @@ class Command(BaseCommand):
             f"indexed {indexed} in {indexed_in:.1f} s ({rate(indexed, indexed_in)}/s)"
             + (f"; {len(leftover)} of them left unindexed by an earlier run." if leftover else ".")
         )
-        if not summary.ok:
-            raise CommandError(f"{len(summary.failures)} failed", returncode=1)
+        return summary
 
     def progress(self, total, desc, unit, disabled):
         return tqdm(total=total, desc=desc, unit=unit, disable=disabled or None, file=self.stderr._out)
