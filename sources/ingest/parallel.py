@@ -16,8 +16,9 @@ from collections import deque
 
 from .entities import prepare
 from .gazetteer import Gazetteer
-from .pipeline import Article, process
-from .read import ReadError, read_file
+from .html_page import Page
+from .pipeline import Article, process, process_page
+from .read import ReadError, read_document
 
 # Fewer files than this are parsed in the calling process: starting workers costs more.
 MIN_FILES_FOR_POOL = 50
@@ -28,8 +29,8 @@ CHUNKS_IN_FLIGHT_PER_WORKER = 4
 def parse_file(path, gazetteer: Gazetteer, max_bytes: int) -> tuple[list[Article], str | None]:
     """(articles, None), or ([], reason) when the file cannot be imported."""
     try:
-        text = read_file(path, max_bytes=max_bytes)
-        articles = process(text, gazetteer)
+        document = read_document(path, max_bytes=max_bytes)
+        articles = process_page(document, gazetteer) if isinstance(document, Page) else process(document, gazetteer)
     except ReadError as exc:
         return [], str(exc)
     if not articles:

@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 
 from charset_normalizer import from_bytes
 
+from .html_page import Page, declared_charset, read_page
+
 MEGABYTE = 1024 * 1024
 
 # Leading bytes of file formats people upload by mistake instead of text.
@@ -63,7 +65,36 @@ class ReadError(Exception):
 
 
 def read_file(path, *, max_bytes: int) -> str:
-    """Read a regular file from disk, checking its size before loading it into memory.
+    """The text of a file on disk (HTML reduced to paragraphs); see read_document."""
+    return read_text(_read_bytes(path, max_bytes), max_bytes=max_bytes, filename=os.fspath(path))
+
+
+def read_document(path, *, max_bytes: int) -> str | Page:
+    """A file on disk as the pipeline takes it: a Page for an HTML page, else its text."""
+    data = _read_bytes(path, max_bytes)
+    if _looks_like_html(data, os.fspath(path)):
+        return read_html(data, max_bytes=max_bytes)
+    return read_text(data, max_bytes=max_bytes)
+
+
+def read_html(data: bytes, *, max_bytes: int, url: str = "") -> Page:
+    """A web page's article and metadata (sources.ingest.html_page). The page's declared
+    charset wins over guessing: a Windows-1251 page says so in <meta charset>."""
+    _check_size(len(data), max_bytes)
+    _refuse_binary(data)
+    charset = None if _unicode_bom_encoding(data) else declared_charset(data)
+    try:
+        html = data.decode(charset) if charset else _decode(data)
+    except UnicodeDecodeError:
+        html = _decode(data)
+    page = read_page(strip_bidi_controls(html), url=url)
+    if not page.text.strip():
+        raise ReadError("no article text found in the page")
+    return page
+
+
+def _read_bytes(path, max_bytes: int) -> bytes:
+    """A regular file's bytes, its size checked before loading it into memory.
 
     Never follows a symbolic link and never waits: a FIFO put where a file was listed
     would otherwise block the import forever at open()."""
@@ -80,8 +111,7 @@ def read_file(path, *, max_bytes: int) -> str:
         if not stat.S_ISREG(status.st_mode):
             raise ReadError("not a regular file")
         _check_size(status.st_size, max_bytes)
-        data = handle.read(max_bytes + 1)
-    return read_text(data, max_bytes=max_bytes, filename=os.fspath(path))
+        return handle.read(max_bytes + 1)
 
 
 def read_text(data: bytes, *, max_bytes: int, filename: str | None = None) -> str:
