@@ -19,6 +19,7 @@ from .gazetteer import Gazetteer
 from .html_page import Page
 from .pipeline import Article, process, process_page
 from .read import ReadError, read_document
+from .web_archive import ArchiveLoadFailed, is_web_archive, parse_web_archive
 
 # Fewer files than this are parsed in the calling process: starting workers costs more.
 MIN_FILES_FOR_POOL = 50
@@ -29,11 +30,14 @@ CHUNKS_IN_FLIGHT_PER_WORKER = 4
 def parse_file(path, gazetteer: Gazetteer, max_bytes: int) -> tuple[list[Article], str | None]:
     """(articles, None), or ([], reason) when the file cannot be imported."""
     try:
-        document = read_document(path, max_bytes=max_bytes)
-        articles = process_page(document, gazetteer) if isinstance(document, Page) else process(document, gazetteer)
-    except ReadError as exc:
+        if is_web_archive(os.fspath(path)):
+            articles = parse_web_archive(path, gazetteer, max_bytes)
+        else:
+            document = read_document(path, max_bytes=max_bytes)
+            articles = process_page(document, gazetteer) if isinstance(document, Page) else process(document, gazetteer)
+    except (ReadError, ArchiveLoadFailed, OSError) as exc:
         return [], str(exc)
-    if not articles:
+    if not articles and not getattr(articles, "notes", None):
         return [], "no article text left after cleaning"
     return articles, None
 

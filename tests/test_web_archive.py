@@ -1,0 +1,154 @@
+"""Web archives (WARC, WARC.gz, WACZ) through the real import command, and the original
+address of an article on every surface: article page, citation, API, export, admin."""
+
+import datetime
+import gzip
+import json
+import zipfile
+from io import BytesIO, StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from sources.models import Source
+from tests.test_import_command import run_import
+from tests.test_ingest_html import PARAGRAPHS, page
+
+pytestmark = pytest.mark.django_db
+
+CAPTURED = "2024-06-01T12:30:00Z"
+FIRST = "https://news.example.com/2024/05/14/border-reopens"
+SECOND = "https://news.example.com/markets-calm"
+SECOND_PARAGRAPHS = [
+    "Markets in Almaty were calm on Wednesday as traders waited for the central bank's decision "
+    "on interest rates, which analysts expect to stay unchanged for another quarter.",
+    "The tenge held steady against the dollar, and shares of the largest banks rose slightly "
+    "in thin trading ahead of the announcement due on Friday afternoon.",
+    "Economists said inflation had slowed for a third month in a row, giving the bank room to "
+    "wait, although food prices were still rising faster than its target.",
+]
+
+
+def article_html(title, paragraphs):
+    return page(f"<article><h1>{title}</h1>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article>")
+
+
+def response(writer, url, body, *, status="200 OK", content_type="text/html; charset=utf-8", extra=(), date=CAPTURED):
+    headers = StatusAndHeaders(status, [("Content-Type", content_type), *extra], protocol="HTTP/1.1")
+    record = writer.create_warc_record(
+        url, "response", payload=BytesIO(body), http_headers=headers, warc_headers_dict={"WARC-Date": date}
+    )
+    writer.write_record(record)
+
+
+def warc_bytes(*, gzipped):
+    """warcinfo, page, redirect, image, corrupt record, second page, the first page again."""
+    out = BytesIO()
+    writer = WARCWriter(out, gzip=gzipped)
+    writer.write_record(writer.create_warcinfo_record("test.warc", {"software": "tests"}))
+    response(writer, FIRST, article_html("Border reopens", PARAGRAPHS).encode())
+    response(writer, "https://news.example.com/old", b"", status="301 Moved Permanently", extra=[("Location", FIRST)])
+    response(writer, "https://news.example.com/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(64), content_type="image/png")
+    garbage = b"NOT A WARC RECORD\r\nsome bytes a broken crawler wrote\r\n\r\n"
+    out.write(gzip.compress(garbage) if gzipped else garbage)
+    response(writer, SECOND, article_html("Markets calm", SECOND_PARAGRAPHS).encode())
+    response(writer, FIRST, article_html("Border reopens", PARAGRAPHS).encode(), date="2024-06-02T08:00:00Z")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name, gzipped", [("crawl.warc.gz", True), ("crawl.warc", False)])
+def test_warc_pages_become_articles_and_the_rest_is_counted(tmp_path, name, gzipped):
+    (tmp_path / name).write_bytes(warc_bytes(gzipped=gzipped))
+    out, status = run_import(tmp_path)
+    assert status == 1, out  # the corrupt record failed; everything else went on
+    assert "2 created" in out and "1 failed" in out and "3 skipped" in out, out
+    assert "redirect 301" in out and "not HTML (image/png)" in out and "captured again" in out
+    assert "unreadable" in out and "at offset " in out
+
+    first = Source.objects.get(original_url=FIRST)
+    assert first.text.split("\n\n") == PARAGRAPHS
+    assert first.captured_at == datetime.datetime(2024, 6, 1, 12, 30, tzinfo=datetime.timezone.utc)
+    # The capture date is not the publication date; the address's date is.
+    assert (first.published, first.date_precision) == (datetime.date(2024, 5, 14), "day")
+    second = Source.objects.get(original_url=SECOND)
+    assert second.published is None and second.captured_at is not None
+    assert second.raw_text.startswith("<!DOCTYPE html>")
+    assert (first.source_file, first.position) == (name, 1)
+    assert second.position == 5
+
+
+def test_wacz_holding_the_warc_is_imported(tmp_path):
+    package = tmp_path / "capture.wacz"
+    with zipfile.ZipFile(package, "w") as wacz:
+        wacz.writestr("datapackage.json", json.dumps({"profile": "data-package"}))
+        wacz.writestr("archive/data.warc.gz", warc_bytes(gzipped=True), compress_type=zipfile.ZIP_STORED)
+    out, status = run_import(package)
+    assert status == 1 and "2 created" in out and "3 skipped" in out
+    assert "archive/data.warc.gz record at offset" in out
+    assert set(Source.objects.values_list("original_url", flat=True)) == {FIRST, SECOND}
+
+
+def test_reimporting_the_archive_changes_nothing(tmp_path):
+    (tmp_path / "crawl.warc.gz").write_bytes(warc_bytes(gzipped=True))
+    run_import(tmp_path)
+    out, _ = run_import(tmp_path)
+    assert "0 created" in out and "2 unchanged" in out and Source.objects.count() == 2
+
+
+def test_file_that_is_no_web_archive_fails_with_a_reason(tmp_path):
+    (tmp_path / "broken.warc").write_bytes(b"this is not a web archive at all\n")
+    out, status = run_import(tmp_path)
+    assert status == 1 and "unreadable" in out and Source.objects.count() == 0
+
+
+@pytest.fixture
+def saved_page(tmp_path):
+    head = '<link rel="canonical" href="https://news.example.com/2024/05/14/border-reopens">'
+    (tmp_path / "saved.html").write_text(page(
+        "<article><h1>Border reopens</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>", head=head
+    ))
+    out, status = run_import(tmp_path)
+    assert status == 0, out
+    return Source.objects.get()
+
+
+def test_original_url_on_article_page_citation_api_and_export(client, saved_page):
+    assert saved_page.original_url == FIRST
+    html = client.get(saved_page.get_absolute_url()).content.decode()
+    assert f'<a href="{FIRST}" rel="nofollow noopener noreferrer">{FIRST}</a>' in html
+    citation = html.split('id="citation-text">')[1].split("</p>")[0]
+    assert f"Originally at {FIRST}" in citation
+    hits = client.get("/api/search", {"q": "border"}).json()["hits"]
+    assert [hit["original_url"] for hit in hits] == [FIRST]
+    out = StringIO()
+    call_command("export_sources", stdout=out)
+    assert json.loads(out.getvalue().splitlines()[0])["original_url"] == FIRST
+
+
+def test_curator_edits_original_url_in_admin_and_reimport_keeps_it(admin_client, saved_page, tmp_path):
+    url = reverse("admin:sources_source_change", args=[saved_page.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and not isinstance(value, list)}
+    data.update({"original_url": "https://archive.example.org/border", "published": "", "date_precision": "unknown"})
+    data.update({f"{prefix}-{key}": 0 for prefix in ("countrymention_set", "organisationmention_set")
+                 for key in ("TOTAL_FORMS", "INITIAL_FORMS")})
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    saved_page.refresh_from_db()
+    assert saved_page.original_url == "https://archive.example.org/border"
+    assert "original_url" in saved_page.curated_fields
+    run_import(tmp_path)
+    saved_page.refresh_from_db()
+    assert saved_page.original_url == "https://archive.example.org/border"
+
+
+def test_javascript_address_is_refused_in_admin(admin_client, saved_page):
+    url = reverse("admin:sources_source_change", args=[saved_page.pk])
+    form = admin_client.get(url).context["adminform"].form
+    assert "original_url" in form.fields
+    form_class = type(form)
+    bound = form_class(data={**form.initial, "original_url": "javascript:alert(1)"}, instance=saved_page)
+    assert not bound.is_valid() and "original_url" in bound.errors
