@@ -41,6 +41,8 @@ DATE_META_NAMES = (
     "dc.date", "dc.date.issued", "dcterms.created", "dcterms.date", "date", "pubdate",
     "publishdate", "publish-date", "sailthru.date", "parsely-pub-date",
 )
+# Never the article, whatever else the extractor falls back on when it finds none.
+FURNITURE_XPATH = ["//nav", "//footer"]
 LANGUAGE_CODE = re.compile(r"^([a-z]{2,3})(?:[-_]|$)", re.I)
 
 
@@ -84,7 +86,8 @@ def read_page(html: str, *, url: str = "") -> Page:
     structured = _json_ld(tree)
     declared = _declared_metadata(tree, structured)
     document = trafilatura.bare_extraction(
-        tree, url=url or None, favor_precision=True, include_comments=False, with_metadata=True
+        tree, url=url or None, favor_precision=True, include_comments=False, with_metadata=True,
+        prune_xpath=FURNITURE_XPATH,
     )
     text = _paragraphs(document.text if document is not None else "")
     body = _json_ld_body(structured)

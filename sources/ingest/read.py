@@ -1,7 +1,7 @@
 """Turn uploaded bytes into text, or refuse them with a reason a curator can act on.
 
-Plain text is the normal input; HTML pages are converted to paragraphs so that
-curators can import saved web pages too.
+Plain text is the normal input; an HTML page is read by sources.ingest.html_page (its
+article and metadata), so that curators can import saved web pages too.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import errno
 import os
 import re
 import stat
-from html.parser import HTMLParser
 
 from charset_normalizer import from_bytes
 
@@ -119,12 +118,12 @@ def read_text(data: bytes, *, max_bytes: int, filename: str | None = None) -> st
 
     `filename` is optional and only used to recognise .html/.htm uploads.
     """
+    if _looks_like_html(data, filename):
+        return read_html(data, max_bytes=max_bytes).text
     _check_size(len(data), max_bytes)
     _refuse_binary(data)
     text = strip_bidi_controls(_decode(data))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _looks_like_html(data, filename):
-        text = html_to_text(text)
     if not text.strip():
         raise ReadError("empty file")
     return text
@@ -243,67 +242,3 @@ def _looks_like_html(data: bytes, filename: str | None) -> bool:
         return True
     head = data[:2048].lstrip(b"\xef\xbb\xbf")
     return bool(HTML_START.match(head))
-
-
-# --- HTML to text -----------------------------------------------------------
-
-# Page furniture whose text is never part of the article.
-SKIPPED_TAGS = {
-    "script", "style", "nav", "header", "footer", "aside", "noscript",
-    "template", "svg", "form", "head", "iframe", "button", "select",
-}
-# Elements that start a new paragraph.
-BLOCK_TAGS = {
-    "p", "div", "section", "article", "main", "blockquote", "pre", "li", "ul", "ol",
-    "dl", "dt", "dd", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-    "figure", "figcaption", "address", "hr", "body", "html",
-}
-VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr", "track", "param"}
-
-
-class _ParagraphCollector(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.pieces: list[str] = []
-        self.skip_depth = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in SKIPPED_TAGS and tag not in VOID_TAGS:
-            self.skip_depth += 1
-        elif tag == "br":
-            self.pieces.append("\n")
-        elif tag in BLOCK_TAGS:
-            self.pieces.append("\n\n")
-
-    def handle_startendtag(self, tag, attrs):
-        # <br/> and friends: never open a skipped region.
-        if tag == "br":
-            self.pieces.append("\n")
-        elif tag in BLOCK_TAGS:
-            self.pieces.append("\n\n")
-
-    def handle_endtag(self, tag):
-        if tag in SKIPPED_TAGS:
-            self.skip_depth = max(0, self.skip_depth - 1)
-        elif tag in BLOCK_TAGS:
-            self.pieces.append("\n\n")
-
-    def handle_data(self, data):
-        if self.skip_depth == 0:
-            # Whitespace inside HTML text is not significant: newlines in the source are spaces.
-            self.pieces.append(re.sub(r"\s+", " ", data))
-
-
-def html_to_text(html: str) -> str:
-    """Paragraph text of an HTML page, without scripts, menus, headers, footers and asides."""
-    collector = _ParagraphCollector()
-    collector.feed(html)
-    collector.close()
-    raw = "".join(collector.pieces)
-    paragraphs = []
-    for block in re.split(r"\n\s*\n", raw):
-        lines = [line.strip() for line in block.split("\n")]
-        paragraph = "\n".join(line for line in lines if line)
-        if paragraph:
-            paragraphs.append(paragraph)
-    return "\n\n".join(paragraphs)
