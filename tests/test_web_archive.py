@@ -152,3 +152,17 @@ def test_javascript_address_is_refused_in_admin(admin_client, saved_page):
     form_class = type(form)
     bound = form_class(data={**form.initial, "original_url": "javascript:alert(1)"}, instance=saved_page)
     assert not bound.is_valid() and "original_url" in bound.errors
+
+
+def test_reextracting_an_archived_page_reads_the_page_again_and_keeps_its_address(tmp_path):
+    from sources import importer
+
+    (tmp_path / "crawl.warc.gz").write_bytes(warc_bytes(gzipped=True))
+    run_import(tmp_path)
+    source = Source.objects.get(original_url=SECOND)
+    Source.objects.filter(pk=source.pk).update(text="stale", original_url=SECOND)
+    source.refresh_from_db()
+    assert importer.reextract(source, importer.gazetteer_from_db())
+    source.refresh_from_db()
+    assert source.text.split("\n\n") == SECOND_PARAGRAPHS
+    assert source.original_url == SECOND and source.captured_at is not None
