@@ -26,8 +26,8 @@ from .ingest.gazetteer import Gazetteer, GazCountry, GazOrganisation
 from .ingest.parallel import parse_file, parse_files
 from .ingest import pipeline
 from .ingest.pipeline import Article, undecodable_count
-from .ingest.read import strip_bidi_controls
-from .ingest.web_archive import WEB_ARCHIVE_SUFFIXES
+from .ingest.read import looks_like_html, strip_bidi_controls
+from .ingest.web_archive import WEB_ARCHIVE_SUFFIXES, is_web_archive
 from .models import (
     Country,
     CountryMention,
@@ -487,7 +487,8 @@ def _slug(title, max_length):
 def reextract(source: Source, gazetteer) -> bool:
     """Run the pipeline again over a stored article's raw text (after the gazetteer or the
     rules changed). Curated fields are kept. Returns whether anything changed."""
-    articles = pipeline.reextract(source.raw_text, gazetteer)
+    is_page = is_web_archive(source.source_file) or looks_like_html(source.raw_text[:2048].encode(), source.source_file)
+    articles = pipeline.reextract(source.raw_text, gazetteer, is_page=is_page)
     if len(articles) != 1:
         raise ValueError(f"raw text now splits into {len(articles)} articles; re-import the file instead")
     article = articles[0]

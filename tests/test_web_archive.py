@@ -166,3 +166,13 @@ def test_reextracting_an_archived_page_reads_the_page_again_and_keeps_its_addres
     source.refresh_from_db()
     assert source.text.split("\n\n") == SECOND_PARAGRAPHS
     assert source.original_url == SECOND and source.captured_at is not None
+
+
+def test_reextracting_a_saved_page_reads_the_page_not_its_markup(saved_page):
+    from sources import importer
+
+    Source.objects.filter(pk=saved_page.pk).update(text="stale")
+    saved_page.refresh_from_db()
+    assert importer.reextract(saved_page, importer.gazetteer_from_db())
+    saved_page.refresh_from_db()
+    assert saved_page.text.split("\n\n") == PARAGRAPHS and saved_page.original_url == FIRST

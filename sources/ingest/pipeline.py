@@ -59,10 +59,10 @@ def process(text: str, gazetteer: Gazetteer) -> list[Article]:
     return articles
 
 
-def reextract(raw_text: str, gazetteer: Gazetteer) -> list[Article]:
-    """Run the pipeline again on an article's stored raw text (after rules changed): a
-    web page's raw text is the page."""
-    if raw_text.lstrip().startswith("<"):
+def reextract(raw_text: str, gazetteer: Gazetteer, *, is_page: bool = False) -> list[Article]:
+    """Run the pipeline again on an article's stored raw text (after rules changed);
+    `is_page`: the raw text is a web page."""
+    if is_page:
         return process_page(read_page(raw_text), gazetteer)
     return process(raw_text, gazetteer)
 
@@ -75,13 +75,17 @@ def process_page(page: Page, gazetteer: Gazetteer, *, captured_at=None) -> list[
         return []
     meta = extract(cleaned.text, removed=cleaned.removed)
     declared = page.metadata
-    searched = meta.body if not declared.title and meta.title_from_body else f"{declared.title or meta.title}\n\n{meta.body}"
-    entities = find_entities(searched, gazetteer)
-    published, precision = (declared.published, declared.date_precision) if declared.published else (meta.published, meta.date_precision)
+    title_is_derived = not declared.title and meta.title_from_body
+    title = declared.title or meta.title
+    entities = find_entities(meta.body if title_is_derived else f"{title}\n\n{meta.body}", gazetteer)
+    if declared.published:
+        published, precision = declared.published, declared.date_precision
+    else:
+        published, precision = meta.published, meta.date_precision
     return [Article(
         position=0,
-        title=declared.title or meta.title,
-        title_is_derived=not declared.title and meta.title_from_body,
+        title=title,
+        title_is_derived=title_is_derived,
         outlet=declared.site_name or meta.outlet,
         author=declared.author or meta.author,
         dateline=meta.dateline,

@@ -71,7 +71,7 @@ def read_file(path, *, max_bytes: int) -> str:
 def read_document(path, *, max_bytes: int) -> str | Page:
     """A file on disk as the pipeline takes it: a Page for an HTML page, else its text."""
     data = _read_bytes(path, max_bytes)
-    if _looks_like_html(data, os.fspath(path)):
+    if looks_like_html(data, os.fspath(path)):
         return read_html(data, max_bytes=max_bytes)
     return read_text(data, max_bytes=max_bytes)
 
@@ -118,7 +118,7 @@ def read_text(data: bytes, *, max_bytes: int, filename: str | None = None) -> st
 
     `filename` is optional and only used to recognise .html/.htm uploads.
     """
-    if _looks_like_html(data, filename):
+    if looks_like_html(data, filename):
         return read_html(data, max_bytes=max_bytes).text
     _check_size(len(data), max_bytes)
     _refuse_binary(data)
@@ -237,7 +237,7 @@ def _mostly_ascii(data: bytes) -> bool:
     return high <= len(data) * 0.3
 
 
-def _looks_like_html(data: bytes, filename: str | None) -> bool:
+def looks_like_html(data: bytes, filename: str | None) -> bool:
     if filename and filename.lower().endswith(HTML_SUFFIXES):
         return True
     head = data[:2048].lstrip(b"\xef\xbb\xbf")
