@@ -18,6 +18,7 @@ from tests.test_import_command import run_import
 from tests.test_ingest_html import PARAGRAPHS, page
 
 pytestmark = pytest.mark.django_db
+LIMIT = 5 * 1024 * 1024
 
 CAPTURED = "2024-06-01T12:30:00Z"
 FIRST = "https://news.example.com/2024/05/14/border-reopens"
@@ -176,3 +177,29 @@ def test_reextracting_a_saved_page_reads_the_page_not_its_markup(saved_page):
     assert importer.reextract(saved_page, importer.gazetteer_from_db())
     saved_page.refresh_from_db()
     assert saved_page.text.split("\n\n") == PARAGRAPHS and saved_page.original_url == FIRST
+
+
+def test_broken_compression_and_truncated_archive_fail_only_their_record(tmp_path):
+    from sources.ingest.web_archive import ArchivedPage, RecordNote, read_web_archive
+
+    out = BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    starts = []
+    for number, url in enumerate(("https://a.example/1", "https://a.example/2", "https://a.example/3")):
+        starts.append(out.tell())
+        response(writer, url, article_html(f"Page {number}", PARAGRAPHS).encode())
+    data = bytearray(out.getvalue())
+    for index in range(starts[1] + 40, starts[1] + 80):
+        data[index] ^= 0x55  # the second record's deflate stream is broken
+    broken = tmp_path / "broken.warc.gz"
+    broken.write_bytes(bytes(data))
+    items = list(read_web_archive(broken, max_bytes=LIMIT))
+    assert [type(item) for item in items] == [ArchivedPage, RecordNote, ArchivedPage]
+    assert items[1].status == "failed" and f"offset {starts[1]}" in items[1].reason
+    assert items[1].reason.isprintable() and items[2].url == "https://a.example/3"
+
+    truncated = tmp_path / "truncated.warc.gz"
+    truncated.write_bytes(out.getvalue()[: starts[2] - 100])
+    items = list(read_web_archive(truncated, max_bytes=LIMIT))
+    assert [type(item) for item in items] == [ArchivedPage, RecordNote]
+    assert items[1].reason == "https://a.example/2: record truncated"

@@ -132,6 +132,9 @@ def _page_or_note(record, position, seen, max_bytes) -> ArchivedPage | RecordNot
     html = record.content_stream().read(max_bytes + 1)
     if len(html) > max_bytes:
         return RecordNote(position, "failed", f"{url}: page over the {max_bytes / 1024 / 1024:.1f} MB limit")
+    if getattr(record.raw_stream, "limit", 0) > 0:
+        # Fewer bytes than the record's Content-Length: the archive ends inside it.
+        return RecordNote(position, "failed", f"{url}: record truncated")
     seen.add(url)
     return ArchivedPage(position, url, _capture_date(record), html)
 
@@ -171,7 +174,11 @@ def _next_record_start(stream: BinaryIO, offset: int) -> int | None:
 
 
 def _why(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    """The error in one short printable line: warcio quotes the record's first line, which
+    in a broken record is binary garbage."""
+    message = str(exc).split("first line:")[0].strip(" ,:")
+    message = "".join(char if char.isprintable() else "?" for char in message)[:120]
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 class ArchiveArticles(list):
