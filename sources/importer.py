@@ -377,9 +377,9 @@ def apply_article(source: Source, article: Article) -> bool:
         # because other readers (web archives) feed the same pipeline.
         "title": strip_bidi_controls(article.title)[: Source._meta.get_field("title").max_length],
         "title_is_derived": article.title_is_derived,
-        "outlet": strip_bidi_controls(article.outlet),
-        "author": strip_bidi_controls(article.author),
-        "dateline": strip_bidi_controls(article.dateline),
+        "outlet": _fitted("outlet", article.outlet),
+        "author": _fitted("author", article.author),
+        "dateline": _fitted("dateline", article.dateline),
         "published": article.published,
         "date_precision": article.date_precision,
         "language": article.language,
@@ -399,6 +399,14 @@ def apply_article(source: Source, article: Article) -> bool:
             setattr(source, name, value)
             changed = True
     return changed
+
+
+def _fitted(field, value):
+    """A one-line value cut at a word to fit its column: a web page can list dozens of
+    authors, and PostgreSQL refuses what does not fit."""
+    limit = Source._meta.get_field(field).max_length
+    value = strip_bidi_controls(value)
+    return value if len(value) <= limit else value[: limit - 1].rsplit(" ", 1)[0].rstrip(",;") + "…"
 
 
 def apply_mentions(source: Source, article: Article) -> bool:

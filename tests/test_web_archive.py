@@ -203,3 +203,16 @@ def test_broken_compression_and_truncated_archive_fail_only_their_record(tmp_pat
     items = list(read_web_archive(truncated, max_bytes=LIMIT))
     assert [type(item) for item in items] == [ArchivedPage, RecordNote]
     assert items[1].reason == "https://a.example/2: record truncated"
+
+
+def test_page_listing_dozens_of_authors_is_stored_within_the_author_column(tmp_path):
+    names = ", ".join(f'{{"@type": "Person", "name": "Reporter Number{i} Longsurname"}}' for i in range(30))
+    head = f'<script type="application/ld+json">{{"@type": "NewsArticle", "author": [{names}]}}</script>'
+    (tmp_path / "many.html").write_text(page(
+        "<article><h1>Border reopens</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>", head=head
+    ))
+    out, status = run_import(tmp_path)
+    assert status == 0, out
+    author = Source.objects.get().author
+    assert author.startswith("Reporter Number0 Longsurname, Reporter Number1") and author.endswith("…")
+    assert len(author) <= Source._meta.get_field("author").max_length

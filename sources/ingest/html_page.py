@@ -118,10 +118,10 @@ def _paragraphs(text: str) -> str:
 # --- metadata -------------------------------------------------------------------------
 
 def _metadata(declared: dict, document, url: str) -> PageMetadata:
-    meta = PageMetadata(language=declared["language"])
+    meta = PageMetadata(language=declared["language"], author=declared["author"])
     if document is not None:
         meta.title = " ".join((document.title or "").split())
-        meta.author = ", ".join(name.strip() for name in (document.author or "").split(";") if name.strip())
+        meta.author = meta.author or ", ".join(name.strip() for name in (document.author or "").split(";") if name.strip())
         meta.site_name = " ".join((document.sitename or "").split())
     meta.original_url = _http_url(url) or declared["url"] or _http_url(getattr(document, "url", "") or "")
     dated = declared["date"] or _date_in_url(meta.original_url)
@@ -136,6 +136,7 @@ def _declared_metadata(tree, structured: list[dict]) -> dict:
         "url": _canonical_url(tree),
         "date": _structured_date(structured) or _meta_date(tree) or _time_date(tree),
         "language": _language(tree),
+        "author": _structured_authors(structured),
     }
 
 
@@ -161,6 +162,20 @@ def _json_ld_body(structured: list[dict]) -> str:
     if "<" in longest:
         longest = "\n".join(lxml.html.fragment_fromstring(longest, create_parent="div").itertext())
     return _paragraphs(longest)
+
+
+def _structured_authors(structured: list[dict]) -> str:
+    """The article's authors as its JSON-LD names them (trafilatura drops a long list)."""
+    for item in structured:
+        kind = str(item.get("@type", ""))
+        if not kind.endswith(("Article", "Posting", "Report")):
+            continue
+        authors = item.get("author")
+        names = [a.get("name") if isinstance(a, dict) else a for a in (authors if isinstance(authors, list) else [authors])]
+        names = [" ".join(name.split()) for name in names if isinstance(name, str) and name.strip()]
+        if names:
+            return ", ".join(dict.fromkeys(names))
+    return ""
 
 
 def _structured_date(structured: list[dict]):
