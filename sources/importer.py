@@ -26,8 +26,7 @@ from .ingest.gazetteer import Gazetteer, GazCountry, GazOrganisation
 from .ingest.parallel import parse_file, parse_files
 from .ingest import pipeline
 from .ingest.pipeline import Article, undecodable_count
-from .ingest.read import looks_like_html, strip_bidi_controls
-from .ingest.web_archive import WEB_ARCHIVE_SUFFIXES, is_web_archive
+from .ingest.read import WEB_ARCHIVE_SUFFIXES, strip_bidi_controls
 from .models import (
     Country,
     CountryMention,
@@ -271,8 +270,7 @@ def store_articles(path, articles, reason=None):
     return outcomes + _record_outcomes(path, articles)
 
 
-def _record_outcomes(path, articles):
-    """A web archive's records that are not articles: skipped or failed, each with why."""
+def _record_outcomes(path, articles):  # a web archive's records that are not articles
     return [Outcome(f"{path}#{note.position}", note.status, reason=note.reason) for note in getattr(articles, "notes", ())]
 
 
@@ -377,9 +375,9 @@ def apply_article(source: Source, article: Article) -> bool:
         # because other readers (web archives) feed the same pipeline.
         "title": strip_bidi_controls(article.title)[: Source._meta.get_field("title").max_length],
         "title_is_derived": article.title_is_derived,
-        "outlet": _fitted("outlet", article.outlet),
-        "author": _fitted("author", article.author),
-        "dateline": _fitted("dateline", article.dateline),
+        "outlet": strip_bidi_controls(article.outlet),
+        "author": strip_bidi_controls(article.author),
+        "dateline": strip_bidi_controls(article.dateline),
         "published": article.published,
         "date_precision": article.date_precision,
         "language": article.language,
@@ -399,14 +397,6 @@ def apply_article(source: Source, article: Article) -> bool:
             setattr(source, name, value)
             changed = True
     return changed
-
-
-def _fitted(field, value):
-    """A one-line value cut at a word to fit its column: a web page can list dozens of
-    authors, and PostgreSQL refuses what does not fit."""
-    limit = Source._meta.get_field(field).max_length
-    value = strip_bidi_controls(value)
-    return value if len(value) <= limit else value[: limit - 1].rsplit(" ", 1)[0].rstrip(",;") + "…"
 
 
 def apply_mentions(source: Source, article: Article) -> bool:
@@ -491,12 +481,10 @@ def _slug(title, max_length):
     return slugify(title, max_length=max_length, word_boundary=True, save_order=True) or "article"
 
 
-
 def reextract(source: Source, gazetteer) -> bool:
     """Run the pipeline again over a stored article's raw text (after the gazetteer or the
     rules changed). Curated fields are kept. Returns whether anything changed."""
-    is_page = is_web_archive(source.source_file) or looks_like_html(source.raw_text[:2048].encode(), source.source_file)
-    articles = pipeline.reextract(source.raw_text, gazetteer, is_page=is_page)
+    articles = pipeline.reextract(source.raw_text, gazetteer, file_name=source.source_file)
     if len(articles) != 1:
         raise ValueError(f"raw text now splits into {len(articles)} articles; re-import the file instead")
     article = articles[0]

@@ -46,6 +46,8 @@ FURNITURE_XPATH = ["//nav", "//footer"]
 # The date is read here (_declared_metadata), with its precision; trafilatura's own search
 # through the whole page's text is time spent on a value not used.
 CHEAP_DATE_SEARCH = {"extensive_search": False, "original_date": True}
+#: The longest author or outlet the archive stores (the Source's columns).
+ONE_LINE_MAX = 200
 LANGUAGE_CODE = re.compile(r"^([a-z]{2,3})(?:[-_]|$)", re.I)
 
 
@@ -122,12 +124,21 @@ def _metadata(declared: dict, document, url: str) -> PageMetadata:
     if document is not None:
         meta.title = " ".join((document.title or "").split())
         meta.author = meta.author or ", ".join(name.strip() for name in (document.author or "").split(";") if name.strip())
-        meta.site_name = " ".join((document.sitename or "").split())
+        meta.site_name = _fit(" ".join((document.sitename or "").split()))
+    meta.author = _fit(meta.author)
     meta.original_url = _http_url(url) or declared["url"] or _http_url(getattr(document, "url", "") or "")
     dated = declared["date"] or _date_in_url(meta.original_url)
     if dated:
         meta.published, meta.date_precision = dated
     return meta
+
+
+def _fit(value: str) -> str:
+    """A one-line value cut at a word to what the archive stores (a page can list dozens
+    of authors; PostgreSQL refuses what does not fit the column)."""
+    if len(value) <= ONE_LINE_MAX:
+        return value
+    return value[: ONE_LINE_MAX - 1].rsplit(" ", 1)[0].rstrip(",;") + "…"
 
 
 def _declared_metadata(tree, structured: list[dict]) -> dict:

@@ -18,8 +18,8 @@ from .entities import prepare
 from .gazetteer import Gazetteer
 from .html_page import Page
 from .pipeline import Article, process, process_page
-from .read import ReadError, read_document
-from .web_archive import ArchiveLoadFailed, is_web_archive, parse_web_archive
+from .read import ReadError, is_web_archive, read_document
+from .web_archive import ArchiveLoadFailed, parse_web_archive
 
 # Fewer files than this are parsed in the calling process: starting workers costs more.
 MIN_FILES_FOR_POOL = 50

@@ -17,6 +17,7 @@ from .entities import find_entities
 from .extract import extract
 from .gazetteer import Gazetteer
 from .html_page import Page, read_page
+from .read import is_page
 from .split import split
 
 LANGUAGE = "en"  # every source so far is English; detection can come later
@@ -59,10 +60,10 @@ def process(text: str, gazetteer: Gazetteer) -> list[Article]:
     return articles
 
 
-def reextract(raw_text: str, gazetteer: Gazetteer, *, is_page: bool = False) -> list[Article]:
+def reextract(raw_text: str, gazetteer: Gazetteer, *, file_name: str = "") -> list[Article]:
     """Run the pipeline again on an article's stored raw text (after rules changed);
-    `is_page`: the raw text is a web page."""
-    if is_page:
+    `file_name`: the file it was read from, which says whether it is a web page."""
+    if is_page(raw_text, file_name):
         return process_page(read_page(raw_text), gazetteer)
     return process(raw_text, gazetteer)
 

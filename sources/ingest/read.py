@@ -53,6 +53,7 @@ REPLACEMENT_CHARACTER = "\ufffd"
 
 HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html)\b", re.I | re.S)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+WEB_ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".wacz")
 
 
 class ReadError(Exception):
@@ -242,3 +243,12 @@ def looks_like_html(data: bytes, filename: str | None) -> bool:
         return True
     head = data[:2048].lstrip(b"\xef\xbb\xbf")
     return bool(HTML_START.match(head))
+
+
+def is_web_archive(name: str) -> bool:
+    return name.lower().endswith(WEB_ARCHIVE_SUFFIXES)
+
+
+def is_page(raw_text: str, file_name: str) -> bool:
+    """Whether a stored raw text is a web page (from a saved page or a web archive)."""
+    return is_web_archive(file_name) or looks_like_html(raw_text[:2048].encode(), file_name)

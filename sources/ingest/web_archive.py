@@ -28,7 +28,6 @@ from .gazetteer import Gazetteer
 from .pipeline import process_page
 from .read import ReadError, read_html
 
-WEB_ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".wacz")
 CAPTURE_TYPES = {"response", "resource", "revisit"}
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 GZIP_MEMBER_START = b"\x1f\x8b\x08"
@@ -53,10 +52,6 @@ class RecordNote:
     position: int
     status: str  # "skipped" | "failed"
     reason: str
-
-
-def is_web_archive(name: str) -> bool:
-    return name.lower().endswith(WEB_ARCHIVE_SUFFIXES)
 
 
 def read_web_archive(path, *, max_bytes: int) -> Iterator[ArchivedPage | RecordNote]:
