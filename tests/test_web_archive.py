@@ -9,6 +9,7 @@ from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -216,3 +217,13 @@ def test_page_listing_dozens_of_authors_is_stored_within_the_author_column(tmp_p
     author = Source.objects.get().author
     assert author.startswith("Reporter Number0 Longsurname, Reporter Number1") and author.endswith("…")
     assert len(author) <= Source._meta.get_field("author").max_length
+
+
+def test_archive_parsed_in_a_worker_process_reports_the_same(tmp_path):
+    (tmp_path / "crawl.warc.gz").write_bytes(warc_bytes(gzipped=True))
+    out = StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("import_sources", str(tmp_path), "--no-progress", "--jobs", "2", stdout=out, stderr=StringIO())
+    assert failed.value.returncode == 1
+    assert "2 created" in out.getvalue() and "3 skipped" in out.getvalue() and "1 failed" in out.getvalue()
+    assert set(Source.objects.values_list("original_url", flat=True)) == {FIRST, SECOND}
