@@ -227,3 +227,20 @@ def test_archive_parsed_in_a_worker_process_reports_the_same(tmp_path):
     assert failed.value.returncode == 1
     assert "2 created" in out.getvalue() and "3 skipped" in out.getvalue() and "1 failed" in out.getvalue()
     assert set(Source.objects.values_list("original_url", flat=True)) == {FIRST, SECOND}
+
+
+@pytest.mark.parametrize("jobs", ["0", "2"])
+def test_large_archive_is_parsed_in_batches_with_duplicates_found_across_them(tmp_path, jobs):
+    out = BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    for number in range(20):
+        body = [f"Report number {number} on the border talks. {paragraph}" for paragraph in PARAGRAPHS]
+        response(writer, f"https://news.example.com/report-{number}", article_html(f"Report {number}", body).encode())
+    response(writer, "https://news.example.com/report-3", article_html("Report 3", PARAGRAPHS).encode())
+    (tmp_path / "big.warc.gz").write_bytes(out.getvalue())
+    summary = StringIO()
+    call_command("import_sources", str(tmp_path), "--no-progress", "--jobs", jobs, stdout=summary, stderr=StringIO())
+    assert "20 created" in summary.getvalue() and "1 skipped" in summary.getvalue(), summary.getvalue()
+    assert "big.warc.gz#20: https://news.example.com/report-3: captured again" in summary.getvalue()
+    positions = sorted(Source.objects.values_list("position", flat=True))
+    assert positions == list(range(20))

@@ -33,6 +33,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 GZIP_MEMBER_START = b"\x1f\x8b\x08"
 WARC_RECORD_START = b"WARC/1."
 RESYNC_CHUNK = 1024 * 1024
+RECORDS_PER_BATCH = 8
 # What a broken record raises from warcio or the decompressor underneath it.
 UNREADABLE = (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError)
 
@@ -185,10 +186,29 @@ class ArchiveArticles(list):
 
 
 def parse_web_archive(path, gazetteer: Gazetteer, max_bytes: int) -> ArchiveArticles:
-    """Every archived HTML page of the archive through the pipeline, one article each at
-    its record's position, with its target URI as original address and its capture date."""
-    articles = ArchiveArticles()
+    """The whole archive through the pipeline at once (sources.ingest.parallel parses a
+    large one batch by batch instead)."""
+    return parse_records(read_web_archive(path, max_bytes=max_bytes), gazetteer, max_bytes)
+
+
+def record_batches(path, max_bytes: int) -> Iterator[list[ArchivedPage | RecordNote]]:
+    """The archive's pages and notes, RECORDS_PER_BATCH at a time: parsed on every core
+    and stored batch by batch, a large archive is never held in memory whole."""
+    batch = []
     for item in read_web_archive(path, max_bytes=max_bytes):
+        batch.append(item)
+        if len(batch) == RECORDS_PER_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def parse_records(items, gazetteer: Gazetteer, max_bytes: int) -> ArchiveArticles:
+    """Archived HTML pages through the pipeline, one article each at its record's position,
+    with its target URI as original address and its capture date; notes passed on."""
+    articles = ArchiveArticles()
+    for item in items:
         if isinstance(item, RecordNote):
             articles.notes.append(item)
             continue
