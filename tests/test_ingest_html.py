@@ -151,3 +151,11 @@ def test_cleaning_removes_prompts_the_extractor_left_and_records_them():
     [article] = parallel.process_page(read_page(page(body)), GAZ)
     assert "Follow us on Twitter" not in article.text
     assert ("Follow us on Twitter for more news", "navigation") in [(r.line, r.rule) for r in article.removed]
+
+
+def test_json_ld_authors_of_an_article_typed_with_a_list():
+    names = [f"Reporter{i} Surname{i}" for i in range(30)]
+    authors = ", ".join(f'{{"@type": "Person", "name": "{name}"}}' for name in names)
+    head = f'<script type="application/ld+json">{{"@type": ["NewsArticle", "Report"], "author": [{authors}]}}</script>'
+    author = read_page(page(ARTICLE, head=head)).metadata.author
+    assert author.startswith(", ".join(names[:5])) and author.endswith("…") and len(author) <= 200

@@ -178,8 +178,8 @@ def _json_ld_body(structured: list[dict]) -> str:
 def _structured_authors(structured: list[dict]) -> str:
     """The article's authors as its JSON-LD names them (trafilatura drops a long list)."""
     for item in structured:
-        kind = str(item.get("@type", ""))
-        if not kind.endswith(("Article", "Posting", "Report")):
+        kinds = item.get("@type")
+        if not any(str(kind).endswith(("Article", "Posting", "Report")) for kind in (kinds if isinstance(kinds, list) else [kinds])):
             continue
         authors = item.get("author")
         names = [a.get("name") if isinstance(a, dict) else a for a in (authors if isinstance(authors, list) else [authors])]
