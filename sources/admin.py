@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
@@ -74,14 +75,15 @@ class SourceAdmin(admin.ModelAdmin):
     ]
     search_fields = ["title", "outlet", "author", "text"]
     readonly_fields = ["slug", "text_beside_raw", "removed_lines_table", "references_list",
-                       "provenance", "curated_fields", "created", "updated"]
+                       "provenance", "captured_at", "curated_fields", "created", "updated"]
     fieldsets = [
         (None, {"fields": ["title", "title_is_derived", "slug", "is_published", "outlet", "author", "dateline",
-                           ("published", "date_precision"), "language"]}),
+                           ("published", "date_precision"), "language", "original_url"]}),
         ("Text", {"fields": ["text", "text_beside_raw", "removed_lines_table", "references_list"]}),
-        ("Provenance", {"fields": ["provenance", "curated_fields", "created", "updated"]}),
+        ("Provenance", {"fields": ["provenance", "captured_at", "curated_fields", "created", "updated"]}),
     ]
     inlines = [CountryMentionInline, OrganisationMentionInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["publish", "unpublish", "confirm_derived_titles", "reextract"]
     list_per_page = 50
 

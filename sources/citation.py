@@ -18,6 +18,7 @@ class Citation:
     date: str
     url: str
     accessed: str
+    original_url: str = ""
 
     @property
     def text(self):
@@ -30,6 +31,8 @@ class Citation:
         if self.title_is_derived:
             parts.append(f"[{DERIVED_TITLE_NOTE}.]")
         parts.append(_as_sentence(self.date))
+        if self.original_url:
+            parts.append(f"Originally at {self.original_url}; archived at")
         parts.append(f"{self.url}.")
         parts.append(f"Accessed {self.accessed}.")
         return " ".join(parts)
@@ -54,6 +57,7 @@ def citation_for(source, request, accessed):
         date=date_with_precision(source),
         url=request.build_absolute_uri(source.get_absolute_url()),
         accessed=long_date(accessed),
+        original_url=source.original_url,
     )
 
 

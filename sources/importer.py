@@ -24,8 +24,9 @@ from slugify import slugify
 from .ingest import files as ingest_files
 from .ingest.gazetteer import Gazetteer, GazCountry, GazOrganisation
 from .ingest.parallel import parse_file, parse_files
-from .ingest.pipeline import Article, process, undecodable_count
-from .ingest.read import strip_bidi_controls
+from .ingest import pipeline
+from .ingest.pipeline import Article, undecodable_count
+from .ingest.read import WEB_ARCHIVE_SUFFIXES, strip_bidi_controls
 from .models import (
     Country,
     CountryMention,
@@ -40,7 +41,7 @@ from .signals import touch
 #: Files stored per database transaction (each article in its own savepoint).
 FILES_PER_TRANSACTION = 50
 
-IMPORTABLE_SUFFIXES = {".txt", ".text", ".html", ".htm"}
+IMPORTABLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", *WEB_ARCHIVE_SUFFIXES}
 SLUG_MAX_LENGTH = 80
 
 CREATED, UPDATED, UNCHANGED, FAILED, SKIPPED = "created", "updated", "unchanged", "failed", "skipped"
@@ -241,7 +242,7 @@ def _create_together(group):
             source = next(created)
             context.stored(source)
             outcomes.append(_stored(_label(path, article, articles), CREATED, article, source.pk))
-        stored.append((path, outcomes))
+        stored.append((path, outcomes + _record_outcomes(path, articles)))
     return stored
 
 
@@ -266,7 +267,11 @@ def store_articles(path, articles, reason=None):
             outcomes.append(Outcome(label, FAILED, article.title, reason=f"{type(exc).__name__}: {exc}"))
         else:
             outcomes.append(_stored(label, status, article, pk))
-    return outcomes
+    return outcomes + _record_outcomes(path, articles)
+
+
+def _record_outcomes(path, articles):  # a web archive's records that are not articles
+    return [Outcome(f"{path}#{note.position}", note.status, reason=note.reason) for note in getattr(articles, "notes", ())]
 
 
 def _stored(label, status, article, pk):
@@ -274,7 +279,7 @@ def _stored(label, status, article, pk):
 
 
 def _label(path, article, articles):
-    return f"{path}#{article.position}" if len(articles) > 1 else str(path)
+    return f"{path}#{article.position}" if len(articles) > 1 or hasattr(articles, "notes") else str(path)
 
 
 def store_article(article: Article, file_name: str) -> tuple[str, int]:
@@ -381,6 +386,8 @@ def apply_article(source: Source, article: Article) -> bool:
         "removed_lines": [{"line": r.line, "rule": r.rule} for r in article.removed],
         "references": list(article.references),
         "fingerprint": article.fingerprint,
+        "original_url": article.original_url,
+        "captured_at": article.captured_at,
     }
     changed = False
     for name, value in values.items():
@@ -474,15 +481,16 @@ def _slug(title, max_length):
     return slugify(title, max_length=max_length, word_boundary=True, save_order=True) or "article"
 
 
-
 def reextract(source: Source, gazetteer) -> bool:
     """Run the pipeline again over a stored article's raw text (after the gazetteer or the
     rules changed). Curated fields are kept. Returns whether anything changed."""
-    articles = process(source.raw_text, gazetteer)
+    articles = pipeline.reextract(source.raw_text, gazetteer, file_name=source.source_file)
     if len(articles) != 1:
         raise ValueError(f"raw text now splits into {len(articles)} articles; re-import the file instead")
     article = articles[0]
     article.position = source.position
+    # Where and when the page was captured is known from the import only (a web archive's record).
+    article.original_url, article.captured_at = source.original_url, source.captured_at
     with transaction.atomic():
         changed = apply_article(source, article)
         if changed:

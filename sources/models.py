@@ -114,6 +114,7 @@ class Source(models.Model):
         "published",
         "date_precision",
         "language",
+        "original_url",
         "text",
         "countries",
         "organisations",
@@ -136,6 +137,14 @@ class Source(models.Model):
         max_length=8, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN
     )
     language = models.CharField(max_length=8, default="en")
+    original_url = models.URLField(
+        "original address", max_length=2000, blank=True,
+        help_text="Where the article was published on the web (the page's canonical address, "
+        "or the address a web archive captured).",
+    )
+    captured_at = models.DateTimeField(
+        "captured", null=True, blank=True, help_text="When a web archive captured the page (not its publication date)."
+    )
 
     text = models.TextField("clean text", help_text="Paragraphs separated by blank lines.")
     raw_text = models.TextField(help_text="The text as read from the file, kept for provenance.")

@@ -184,6 +184,7 @@ def _hit_json(request, hit):
         "author": source.author,
         "published": _iso(source.published),
         "date_precision": source.date_precision,
+        "original_url": source.original_url,
         "countries": [c.name for c in source.countries.all()],
         "organisations": [o.name for o in source.organisations.all()],
         "years": source.years,

@@ -7,7 +7,7 @@ from tests.test_views_search import MALFORMED
 pytestmark = pytest.mark.django_db
 
 HIT_KEYS = {
-    "slug", "url", "title", "title_is_derived", "outlet", "author", "published", "date_precision",
+    "slug", "url", "title", "title_is_derived", "outlet", "author", "published", "date_precision", "original_url",
     "countries", "organisations", "years", "snippets",
 }
 

@@ -88,7 +88,7 @@ def _walk(root: Path, folder: Path, suffixes, files, refused) -> None:
             refused.append(Refusal(str(path), SYMBOLIC_LINK, skipped=True))
         elif entry.is_dir(follow_symlinks=False):
             _walk(root, path, suffixes, files, refused)
-        elif path.suffix.lower() not in suffixes:
+        elif not path.name.lower().endswith(tuple(suffixes)):  # ".warc.gz" is two suffixes
             continue  # not an article: pictures, style sheets and the like beside saved pages
         elif entry.is_file(follow_symlinks=False):
             files.append(ImportFile(path, path.relative_to(root).as_posix()))

@@ -12,13 +12,18 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 
-from .clean import Removal, clean
+from .clean import Cleaned, Removal, classify_line, clean
 from .entities import find_entities
 from .extract import extract
 from .gazetteer import Gazetteer
+from .html_page import Page, read_page
+from .read import is_page
 from .split import split
 
 LANGUAGE = "en"  # every source so far is English; detection can come later
+#: Rules of classify_line that judge a text file's layout, not an extracted page's article:
+#: a lone address there is a link the author wrote out.
+TEXT_LAYOUT_RULES = {"bare-url"}
 #: The rule of a recorded line in which the reader replaced undecodable bytes by U+FFFD.
 UNDECODABLE = "undecodable-bytes"
 
@@ -42,6 +47,8 @@ class Article:
     organisations: dict[str, int] = field(default_factory=dict)
     years: dict[int, int] = field(default_factory=dict)
     fingerprint: str = ""
+    original_url: str = ""  # where the page was published or captured (http(s) only)
+    captured_at: datetime.datetime | None = None  # when a web archive captured the page
 
 
 def process(text: str, gazetteer: Gazetteer) -> list[Article]:
@@ -53,9 +60,65 @@ def process(text: str, gazetteer: Gazetteer) -> list[Article]:
     return articles
 
 
-def reextract(raw_text: str, gazetteer: Gazetteer) -> list[Article]:
-    """Run the pipeline again on an article's stored raw text (after rules changed)."""
+def reextract(raw_text: str, gazetteer: Gazetteer, *, file_name: str = "") -> list[Article]:
+    """Run the pipeline again on an article's stored raw text (after rules changed);
+    `file_name`: the file it was read from, which says whether it is a web page."""
+    if is_page(raw_text, file_name):
+        return process_page(read_page(raw_text), gazetteer)
     return process(raw_text, gazetteer)
+
+
+def process_page(page: Page, gazetteer: Gazetteer, *, captured_at=None) -> list[Article]:
+    """One web page's article: the body the extractor found, cleaned; the metadata the
+    page declares, else what the text says. The raw text kept is the page itself."""
+    cleaned = clean_page_text(page.text)
+    if not cleaned.text:
+        return []
+    meta = extract(cleaned.text, removed=cleaned.removed)
+    declared = page.metadata
+    title_is_derived = not declared.title and meta.title_from_body
+    title = declared.title or meta.title
+    entities = find_entities(meta.body if title_is_derived else f"{title}\n\n{meta.body}", gazetteer)
+    if declared.published:
+        published, precision = declared.published, declared.date_precision
+    else:
+        published, precision = meta.published, meta.date_precision
+    return [Article(
+        position=0,
+        title=title,
+        title_is_derived=title_is_derived,
+        outlet=declared.site_name or meta.outlet,
+        author=declared.author or meta.author,
+        dateline=meta.dateline,
+        published=published,
+        date_precision=precision,
+        language=declared.language or LANGUAGE,
+        text=meta.body,
+        raw_text=page.html,
+        removed=cleaned.removed + _undecodable_lines(page.text),
+        countries=entities.countries,
+        organisations=entities.organisations,
+        years=meta.years,
+        # The article's text, not the page: a capture with other ads is the same article.
+        fingerprint=fingerprint(page.text),
+        original_url=declared.original_url,
+        captured_at=captured_at,
+    )]
+
+
+def clean_page_text(text: str) -> Cleaned:
+    """The archive's line rules over an extracted article. Not clean() as a whole: its
+    repetition and wiki rules read a text file's layout, and on a page the extractor kept
+    only the article's blocks, where a repeated paragraph is the author's (a recipe's
+    steps, an interview's recurring question)."""
+    kept, removed = [], []
+    for position, paragraph in enumerate(text.split("\n\n")):
+        rule = classify_line(paragraph, position=position)
+        if rule is None or rule in TEXT_LAYOUT_RULES:
+            kept.append(paragraph)
+        else:
+            removed.append(Removal(paragraph, rule))
+    return Cleaned(text="\n\n".join(kept), removed=removed)
 
 
 def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int) -> Article | None:

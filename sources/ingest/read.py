@@ -1,7 +1,7 @@
 """Turn uploaded bytes into text, or refuse them with a reason a curator can act on.
 
-Plain text is the normal input; HTML pages are converted to paragraphs so that
-curators can import saved web pages too.
+Plain text is the normal input; an HTML page is read by sources.ingest.html_page (its
+article and metadata), so that curators can import saved web pages too.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ import errno
 import os
 import re
 import stat
-from html.parser import HTMLParser
 
 from charset_normalizer import from_bytes
+
+from .html_page import Page, declared_charset, read_page
 
 MEGABYTE = 1024 * 1024
 
@@ -52,6 +53,7 @@ REPLACEMENT_CHARACTER = "\ufffd"
 
 HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html)\b", re.I | re.S)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+WEB_ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".wacz")
 
 
 class ReadError(Exception):
@@ -63,7 +65,36 @@ class ReadError(Exception):
 
 
 def read_file(path, *, max_bytes: int) -> str:
-    """Read a regular file from disk, checking its size before loading it into memory.
+    """The text of a file on disk (HTML reduced to paragraphs); see read_document."""
+    return read_text(_read_bytes(path, max_bytes), max_bytes=max_bytes, filename=os.fspath(path))
+
+
+def read_document(path, *, max_bytes: int) -> str | Page:
+    """A file on disk as the pipeline takes it: a Page for an HTML page, else its text."""
+    data = _read_bytes(path, max_bytes)
+    if looks_like_html(data, os.fspath(path)):
+        return read_html(data, max_bytes=max_bytes)
+    return read_text(data, max_bytes=max_bytes)
+
+
+def read_html(data: bytes, *, max_bytes: int, url: str = "") -> Page:
+    """A web page's article and metadata (sources.ingest.html_page). The page's declared
+    charset wins over guessing: a Windows-1251 page says so in <meta charset>."""
+    _check_size(len(data), max_bytes)
+    _refuse_binary(data)
+    charset = None if _unicode_bom_encoding(data) else declared_charset(data)
+    try:
+        html = data.decode(charset) if charset else _decode(data)
+    except UnicodeDecodeError:
+        html = _decode(data)
+    page = read_page(strip_bidi_controls(html), url=url)
+    if not page.text.strip():
+        raise ReadError("no article text found in the page")
+    return page
+
+
+def _read_bytes(path, max_bytes: int) -> bytes:
+    """A regular file's bytes, its size checked before loading it into memory.
 
     Never follows a symbolic link and never waits: a FIFO put where a file was listed
     would otherwise block the import forever at open()."""
@@ -80,8 +111,7 @@ def read_file(path, *, max_bytes: int) -> str:
         if not stat.S_ISREG(status.st_mode):
             raise ReadError("not a regular file")
         _check_size(status.st_size, max_bytes)
-        data = handle.read(max_bytes + 1)
-    return read_text(data, max_bytes=max_bytes, filename=os.fspath(path))
+        return handle.read(max_bytes + 1)
 
 
 def read_text(data: bytes, *, max_bytes: int, filename: str | None = None) -> str:
@@ -89,12 +119,12 @@ def read_text(data: bytes, *, max_bytes: int, filename: str | None = None) -> st
 
     `filename` is optional and only used to recognise .html/.htm uploads.
     """
+    if looks_like_html(data, filename):
+        return read_html(data, max_bytes=max_bytes).text
     _check_size(len(data), max_bytes)
     _refuse_binary(data)
     text = strip_bidi_controls(_decode(data))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _looks_like_html(data, filename):
-        text = html_to_text(text)
     if not text.strip():
         raise ReadError("empty file")
     return text
@@ -208,72 +238,17 @@ def _mostly_ascii(data: bytes) -> bool:
     return high <= len(data) * 0.3
 
 
-def _looks_like_html(data: bytes, filename: str | None) -> bool:
+def looks_like_html(data: bytes, filename: str | None) -> bool:
     if filename and filename.lower().endswith(HTML_SUFFIXES):
         return True
     head = data[:2048].lstrip(b"\xef\xbb\xbf")
     return bool(HTML_START.match(head))
 
 
-# --- HTML to text -----------------------------------------------------------
-
-# Page furniture whose text is never part of the article.
-SKIPPED_TAGS = {
-    "script", "style", "nav", "header", "footer", "aside", "noscript",
-    "template", "svg", "form", "head", "iframe", "button", "select",
-}
-# Elements that start a new paragraph.
-BLOCK_TAGS = {
-    "p", "div", "section", "article", "main", "blockquote", "pre", "li", "ul", "ol",
-    "dl", "dt", "dd", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-    "figure", "figcaption", "address", "hr", "body", "html",
-}
-VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr", "track", "param"}
+def is_web_archive(name: str) -> bool:
+    return name.lower().endswith(WEB_ARCHIVE_SUFFIXES)
 
 
-class _ParagraphCollector(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.pieces: list[str] = []
-        self.skip_depth = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in SKIPPED_TAGS and tag not in VOID_TAGS:
-            self.skip_depth += 1
-        elif tag == "br":
-            self.pieces.append("\n")
-        elif tag in BLOCK_TAGS:
-            self.pieces.append("\n\n")
-
-    def handle_startendtag(self, tag, attrs):
-        # <br/> and friends: never open a skipped region.
-        if tag == "br":
-            self.pieces.append("\n")
-        elif tag in BLOCK_TAGS:
-            self.pieces.append("\n\n")
-
-    def handle_endtag(self, tag):
-        if tag in SKIPPED_TAGS:
-            self.skip_depth = max(0, self.skip_depth - 1)
-        elif tag in BLOCK_TAGS:
-            self.pieces.append("\n\n")
-
-    def handle_data(self, data):
-        if self.skip_depth == 0:
-            # Whitespace inside HTML text is not significant: newlines in the source are spaces.
-            self.pieces.append(re.sub(r"\s+", " ", data))
-
-
-def html_to_text(html: str) -> str:
-    """Paragraph text of an HTML page, without scripts, menus, headers, footers and asides."""
-    collector = _ParagraphCollector()
-    collector.feed(html)
-    collector.close()
-    raw = "".join(collector.pieces)
-    paragraphs = []
-    for block in re.split(r"\n\s*\n", raw):
-        lines = [line.strip() for line in block.split("\n")]
-        paragraph = "\n".join(line for line in lines if line)
-        if paragraph:
-            paragraphs.append(paragraph)
-    return "\n\n".join(paragraphs)
+def is_page(raw_text: str, file_name: str) -> bool:
+    """Whether a stored raw text is a web page (from a saved page or a web archive)."""
+    return is_web_archive(file_name) or looks_like_html(raw_text[:2048].encode(), file_name)

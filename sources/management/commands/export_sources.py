@@ -16,6 +16,8 @@ def source_record(source):
         "dateline": source.dateline,
         "published": source.published.isoformat() if source.published else None,
         "date_precision": source.date_precision,
+        "original_url": source.original_url,
+        "captured_at": source.captured_at.isoformat() if source.captured_at else None,
         "is_published": source.is_published,
         "countries": sorted(c.name for c in source.countries.all()),
         "organisations": sorted(o.name for o in source.organisations.all()),

@@ -14,7 +14,8 @@ def rate(count, seconds):
 
 class Command(BaseCommand):
     help = (
-        "Import plain-text or HTML articles (files or folders) as Sources. Idempotent: "
+        "Import plain-text or HTML articles and web archives (.warc, .warc.gz, .wacz; files or "
+        "folders) as Sources. Idempotent: "
         "re-importing creates nothing new and never overwrites curated fields."
     )
 
