@@ -71,10 +71,9 @@ def store_upload(uploads, parent: Path, limits: Limits, importable_suffixes) -> 
     try:
         for upload in uploads:
             name = plain_name(upload.name)
-            suffix = PurePosixPath(name).suffix.lower()
-            if suffix == ".zip":
+            if name.lower().endswith(".zip"):
                 unpack_zip(upload, name, folder, budget)
-            elif suffix not in importable_suffixes:
+            elif not name.lower().endswith(tuple(importable_suffixes)):  # ".warc.gz": two suffixes
                 kinds = ", ".join(sorted({*importable_suffixes, ".zip"}))
                 raise UploadRefused(f"{name} is not a kind of file the importer reads ({kinds})")
             else:

@@ -200,7 +200,7 @@ def test_the_sources_list_links_to_the_upload_page(admin_client):
 @pytest.mark.django_db
 def test_a_file_the_importer_would_pass_over_is_refused(admin_client):
     page = refusal(admin_client, upload_file("notes.docx", PNG))
-    assert "notes.docx is not a kind of file the importer reads (.htm, .html, .text, .txt, .zip)" in page
+    assert "notes.docx is not a kind of file the importer reads (.htm, .html, .text, .txt, .wacz, .warc, .warc.gz, .xhtml, .zip)" in page
 
 
 @pytest.mark.django_db
