@@ -82,6 +82,9 @@ class SourceFeed:
         db.connections.close_all()  # a forked child must not share the parent's sockets
 
     def prepare(self, pks):
+        # In a worker: never a connection object inherited from the parent (one socket
+        # shared by every worker breaks on PostgreSQL); each call opens and closes its own.
+        db.connections.close_all()
         index = self._index()
         prepared = []
         try:
