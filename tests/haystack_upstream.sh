@@ -23,9 +23,9 @@ CACHE="${ARCHIVE_SDIST_CACHE:-$HOME/.cache/archive-haystack-sdist}"
 mkdir -p "$CACHE"
 SDIST="$(ls "$CACHE"/django_haystack-"$VERSION".tar.gz "$CACHE"/django-haystack-"$VERSION".tar.gz 2>/dev/null | head -1 || true)"
 if [ -z "$SDIST" ]; then
-    # The only network call, and only when the sdist is not cached: one try, no retries,
+    # The only network call, and only when the sdist is not cached: few retries, short waits,
     # so that an offline machine gets this message at once instead of pip's backoff.
-    if ! "$PYTHON" -m pip download --quiet --retries 0 --timeout 15 --no-binary :all: --no-deps \
+    if ! "$PYTHON" -m pip download --quiet --retries 2 --timeout 15 --no-binary :all: --no-deps \
             "django-haystack==$VERSION" -d "$CACHE"; then
         echo "haystack_upstream.sh: the django-haystack $VERSION sdist is not in $CACHE and" \
              "could not be downloaded (offline?). Copy django_haystack-$VERSION.tar.gz there" \
