@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sources import uploads
+from sources.importer import IMPORTABLE_SUFFIXES
 from sources.models import ImportJob, Source
 
 from .serving import child_env, index_pks
@@ -195,6 +196,15 @@ def test_the_sources_list_links_to_the_upload_page(admin_client):
     page = admin_client.get(reverse("admin:sources_source_changelist")).content.decode()
     assert f'href="{reverse(UPLOAD)}"' in page
     assert os.fspath(reverse(UPLOAD)).endswith("/admin/sources/source/import/")
+
+
+def test_a_web_archive_with_a_two_part_suffix_is_taken(tmp_path):
+    """".warc.gz" ends in ".gz": the suffix check must read both parts."""
+    limits = uploads.Limits(max_files=10, max_unpacked_bytes=1000)
+    folder = uploads.store_upload([upload_file("capture.warc.gz", "x" * 10)], tmp_path, limits, IMPORTABLE_SUFFIXES)
+    assert [p.name for p in folder.iterdir()] == ["capture.warc.gz"]
+    with pytest.raises(uploads.UploadRefused, match="notes.gz is not a kind of file"):
+        uploads.store_upload([upload_file("notes.gz", "x")], tmp_path, limits, IMPORTABLE_SUFFIXES)
 
 
 @pytest.mark.django_db
