@@ -187,6 +187,8 @@ HAYSTACK_CONNECTIONS = {
         "PATH": os.environ.get("ARCHIVE_WHOOSH_PATH", str(DATA_DIR / "whoosh")),
         "URL": os.environ.get("ARCHIVE_SEARCH_URL", ""),
         "INDEX_NAME": os.environ.get("ARCHIVE_SEARCH_INDEX", "archive"),
+        # "Did you mean": haystack's engines keep a spelling vocabulary only when asked.
+        "INCLUDE_SPELLING": True,
     }
 }
 HAYSTACK_SIGNAL_PROCESSOR = "sources.signals.OnCommitSignalProcessor"

@@ -9,7 +9,7 @@ What differs from haystack.backends.whoosh_backend:
 * Schema options per field: the body is neither stored, sortable nor given a spelling
   graph; facet fields are whole-value keyword fields split on a character that cannot
   occur in a name (U+001F), never on commas, never lowercased, tokenised or stemmed;
-  sort keys are 64-bit sortable integers.
+  integers are 64-bit and dates sortable columns.
 * Facet filters (``filter(organisation__in=[...])``, ``__exact``, plain ``=``) become
   Whoosh ``Term`` queries on the raw value. The value travels through the query string
   hex-encoded and the field parses it itself, so the query parser never splits

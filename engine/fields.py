@@ -3,7 +3,8 @@
 * The body is neither stored, sortable nor given a spelling graph.
 * Facet fields are whole-value keyword fields (EXACT) split on a character that cannot
   occur in a name (U+001F), never on commas, never lowercased, tokenised or stemmed.
-* Sort keys are 64-bit sortable integers, one term per value.
+* Integers are 64-bit sortable columns, one term per value; dates and datetimes are
+  sortable columns too (the app sorts by datetime keys).
 * The spelling vocabulary is a WORDS field: a document's distinct words, nothing else.
 """
 
@@ -131,7 +132,8 @@ def whoosh_field(field, spell_field):
     if isinstance(field, FacetField) or (field.is_multivalued and field.indexed):
         return EXACT(stored=field.stored)
     if field.field_type in ("date", "datetime"):
-        return DATETIME(stored=field.stored)
+        # A column: datetimes are the sort keys (the type every haystack engine sorts).
+        return DATETIME(stored=field.stored, sortable=True)
     if field.field_type == "integer":
         # shift_step=0: one term per value instead of 16 "trie" terms (those only speed
         # up range queries, which nothing runs on sort keys).

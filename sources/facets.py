@@ -50,20 +50,19 @@ class Facet:
     name: str  # URL parameter, index field and SearchQuery attribute alike
     label: str  # shown above its values and in feed titles
     parse: Callable[[str], str]  # a typed value -> the indexed value, or InvalidFacetValue
-    many_per_source: bool  # a Source can have several values (an index multi-value field)
 
     def index_field(self):
-        """The haystack field that holds this facet's whole values."""
-        if self.many_per_source:
-            return hfields.FacetMultiValueField()
-        return hfields.FacetCharField()
+        """The haystack field that holds this facet's whole values. Multi-valued for
+        every facet, one value or several: on every engine a list of keywords, never
+        analysed text (stock Whoosh stems a single-valued facet: "undated" -> "undat")."""
+        return hfields.FacetMultiValueField()
 
 
 FACETS = (
-    Facet("country", "Country", as_text, many_per_source=True),
-    Facet("organisation", "Organisation", as_text, many_per_source=True),
-    Facet("year", "Year published", as_year_or_undated, many_per_source=False),
-    Facet("mentioned_year", "Years mentioned", as_year, many_per_source=True),
+    Facet("country", "Country", as_text),
+    Facet("organisation", "Organisation", as_text),
+    Facet("year", "Year published", as_year_or_undated),
+    Facet("mentioned_year", "Years mentioned", as_year),
 )
 NAMES = tuple(facet.name for facet in FACETS)
 LABELS = {facet.name: facet.label for facet in FACETS}

@@ -223,10 +223,10 @@ class _Parser:
         raise _Malformed("unexpected " + str(text))
 
 
-def _render_term(term):
+def _render_term(term, match_all):
     words = term.words
     if term.kind == "every":  # the anchor of a purely negative query
-        return "*:*"
+        return match_all
     if term.kind == "prefix":
         body = words[0].lower() + "*"
     elif term.kind == "phrase":
@@ -236,12 +236,12 @@ def _render_term(term):
     return (term.field + ":" if term.field else "") + body
 
 
-def _render(node):
+def _render(node, match_all):
     if isinstance(node, _Term):
-        return _render_term(node)
+        return _render_term(node, match_all)
     if node.op == "NOT":
-        return "NOT " + _render(node.children[0])
-    return "(" + (" %s " % node.op).join(_render(c) for c in node.children) + ")"
+        return "NOT " + _render(node.children[0], match_all)
+    return "(" + (" %s " % node.op).join(_render(c, match_all) for c in node.children) + ")"
 
 
 def _collect(node, positive, out):
@@ -308,9 +308,10 @@ def is_too_complex(q: str) -> bool:
     return False
 
 
-def parse_query(q: str, aliases: AliasTable | None = None) -> ParsedQuery:
+def parse_query(q: str, aliases: AliasTable | None = None, match_all: str = "*:*") -> ParsedQuery:
     """The user's query as an engine expression; never raises. `aliases` defaults to the
-    curated organisations' names."""
+    curated organisations' names; `match_all` is the engine's word for every document
+    (haystack's ``matching_all_fragment``), the anchor of a purely negative query."""
     q = clean_text(q or "")[:MAX_Q_CHARS].strip()
     if not q:
         return ParsedQuery("")
@@ -331,7 +332,7 @@ def parse_query(q: str, aliases: AliasTable | None = None) -> ParsedQuery:
     node = _expand_aliases(node, aliases if aliases is not None else load_alias_table(), also_searched)
     terms = []
     _collect(node, True, terms)
-    expression = _render(node)
+    expression = _render(node, match_all)
     hl = highlight.Terms.build(
         words=[t.words[0] for t in terms if t.kind == "word"],
         phrases=[" ".join(t.words) for t in terms if t.kind == "phrase"],

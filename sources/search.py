@@ -226,6 +226,12 @@ def _base_sqs():
     return SearchQuerySet().models(_model())
 
 
+def _parse(q):
+    """The user's query for this engine: its own word for "every document" (stock
+    Whoosh's parser reads the Lucene "*:*" inside an expression as everything)."""
+    return parse_query(q, match_all=_base_sqs().query.matching_all_fragment())
+
+
 def _apply(sqs, expression, filters, skip=None):
     if expression:
         sqs = sqs.filter(content=Raw("(%s)" % expression))
@@ -322,13 +328,14 @@ def _suggest(parsed, filters, total):
     sq = _base_sqs().query
     sq.set_limits(0, 1)
     try:
-        suggestion = sq.get_spelling_suggestion(words)
+        # Asked in lower case, as the vocabulary is; the answer gets the user's casing back.
+        suggestion = sq.get_spelling_suggestion(words.lower())
     except Exception:  # a suggestion is a nicety: never fail a search for it
         return None
     if not suggestion or suggestion.lower() == words.lower():
         return None
     suggestion = _in_users_casing(suggestion, parsed.words)
-    better = parse_query(suggestion)
+    better = _parse(suggestion)
     count = _apply(_base_sqs(), better.expression, filters).count()
     return suggestion if count > total else None
 
@@ -355,7 +362,7 @@ def _in_users_casing(suggestion, typed):
 def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
     started = time.perf_counter()
     per_page = max(1, int(per_page))
-    parsed = parse_query(query.q)
+    parsed = _parse(query.q)
     filters = query.filters
 
     main = _apply(_base_sqs(), parsed.expression, filters)
@@ -368,6 +375,9 @@ def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
     start = (page - 1) * per_page
     results = list(main[start : start + per_page])
     total = main.count()
+    if not results and page > 1:
+        # Some engines (stock Whoosh) count 0 for a page past the end: count afresh.
+        total = _apply(_base_sqs(), parsed.expression, filters).count()
     pages = max(1, math.ceil(total / per_page))
     if page > pages:
         page = pages
@@ -416,7 +426,7 @@ def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
 
 def iter_hits(query: SearchQuery) -> Iterator[object]:
     """Every hit of the search (not one page), in its order, fetched in batches."""
-    parsed = parse_query(query.q)
+    parsed = _parse(query.q)
     sqs = _sorted(_apply(_base_sqs(), parsed.expression, query.filters), query, parsed.expression)
     start = 0
     while True:
@@ -434,11 +444,7 @@ def related(source, limit: int = 5) -> list[object]:
     if source is None or source.pk is None or limit <= 0:
         return []
     try:
-        # haystack's SearchQuerySet slicing does not reach more_like_this (the engine
-        # returned every related document: 84,000 at 100,000 articles); the query's own
-        # get_results passes the bounds.
-        query = _base_sqs().more_like_this(source).query
-        results = query.get_results(start_offset=0, end_offset=limit + 5)
+        results = list(_base_sqs().more_like_this(source)[: limit + 5])
     except Exception:  # related articles are a nicety on the detail page
         import logging
 

@@ -8,6 +8,7 @@ by its prepare_<name> method here. They are haystack Facet*Fields: whole values,
 tokenised (keyword fields on Elasticsearch, EXACT fields in sources/whoosh_backend.py).
 """
 
+import datetime
 import hashlib
 import re
 
@@ -18,21 +19,26 @@ from . import facets
 from .facets import UNDATED
 from .models import Source
 
-#: Sort keys: the date as YYYYMMDD, times this, plus the pk (a stable tie-break).
-_PK_SPAN = 10**9
-_NEWEST_UNDATED = 0  # sorts last when descending
-_OLDEST_UNDATED = 99991231  # sorts last when ascending
+#: Sort keys are datetimes, a type every haystack engine sorts (integers are 32-bit on
+#: stock Whoosh and on Elasticsearch's default mapping): the publication day, plus the pk
+#: as milliseconds into that day as a stable tie-break (exact up to 86.4 million rows).
+_DAY_MS = 86_400_000
+_NEWEST_UNDATED = datetime.date(1, 1, 1)  # sorts last when descending
+_OLDEST_UNDATED = datetime.date(9999, 12, 31)  # sorts last when ascending
 
 _SPELL_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 def sort_keys(source):
     """(newest_key, oldest_key): undated Sources come last in both directions."""
-    pk = source.pk % _PK_SPAN
+    tie = source.pk % _DAY_MS
     if source.publication_year is None or source.published is None:
-        return _NEWEST_UNDATED * _PK_SPAN + pk, _OLDEST_UNDATED * _PK_SPAN + pk
-    day = int(source.published.strftime("%Y%m%d"))
-    return day * _PK_SPAN + pk, day * _PK_SPAN + (_PK_SPAN - 1 - pk)
+        return _at(_NEWEST_UNDATED, tie), _at(_OLDEST_UNDATED, _DAY_MS - 1 - tie)
+    return _at(source.published, tie), _at(source.published, _DAY_MS - 1 - tie)
+
+
+def _at(day, milliseconds):
+    return datetime.datetime.combine(day, datetime.time.min) + datetime.timedelta(milliseconds=milliseconds)
 
 
 # haystack collects an index's fields when its class is made: the registry's facet fields
@@ -51,8 +57,8 @@ class SourceIndex(_FacetFields, indexes.Indexable):
     author = indexes.CharField(model_attr="author", default="")
     slug = indexes.CharField(model_attr="slug", indexed=False, stored=True)
     published = indexes.DateField(model_attr="published", null=True, stored=False)
-    newest = indexes.IntegerField(stored=False)
-    oldest = indexes.IntegerField(stored=False)
+    newest = indexes.DateTimeField(stored=False)
+    oldest = indexes.DateTimeField(stored=False)
     spell = indexes.CharField(stored=False)
     # The body is not stored; its digest is, so reconcile_index can tell a stale document.
     text_digest = indexes.CharField(indexed=False, stored=True)

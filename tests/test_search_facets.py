@@ -2,7 +2,7 @@
 
 import pytest
 from django.http import QueryDict
-from haystack.fields import FacetCharField, FacetMultiValueField
+from haystack.fields import FacetMultiValueField
 
 from sources import facets
 from sources.search import InvalidSearch, SearchQuery
@@ -12,7 +12,7 @@ from sources.search_indexes import SourceIndex
 def test_every_facet_has_its_index_field_and_search_parameter():
     for facet in facets.FACETS:
         field = SourceIndex.fields[facet.name]
-        assert isinstance(field, FacetMultiValueField if facet.many_per_source else FacetCharField)
+        assert isinstance(field, FacetMultiValueField)
         assert hasattr(SourceIndex, f"prepare_{facet.name}")
         assert getattr(SearchQuery(), facet.name) == ()
         query = SearchQuery.from_params(QueryDict(f"{facet.name}=2017"))

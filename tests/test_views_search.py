@@ -522,6 +522,7 @@ def test_tag_links_are_refine_url_on_every_kind_of_page(client, seeded):
     assert seen_chosen
 
 
+@pytest.mark.archive_engine  # stock Whoosh cannot filter on a value with double quotes
 def test_chosen_values_in_tags_and_facets_are_escaped(client, db, fresh_index):
     from tests.fixtures_search import make_source, rebuild_index
 

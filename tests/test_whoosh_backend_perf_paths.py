@@ -344,3 +344,21 @@ def test_related_articles_same_on_both_paths(seeded):
         assert answers[0] == answers[1], source.slug
         checked += bool(answers[0])
     assert checked >= 4
+
+
+def test_related_asks_the_engine_for_a_bounded_page(seeded, monkeypatch):
+    """haystack's own run_mlt drops the slice: without bounds the engine returned every
+    related document (84,000 at 100,000 articles). engine/query.py passes them on."""
+    backend = connections["default"].get_backend()
+    real = backend.more_like_this
+    seen = []
+
+    def recording(*args, **kwargs):
+        result = real(*args, **kwargs)
+        seen.append((kwargs.get("end_offset"), len(result["results"])))
+        return result
+
+    monkeypatch.setattr(backend, "more_like_this", recording)
+    source = max(seeded, key=lambda s: len(s.text))
+    assert svc.related(source, limit=2)
+    assert seen and all(end == 7 and returned <= 7 for end, returned in seen)
