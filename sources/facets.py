@@ -6,7 +6,8 @@ facet counts, chips), the views, API, CSV and Atom titles (labels) and the templ
 (``facet_label`` / ``facet_value_label``).
 
 Adding a facet is ONE entry in FACETS below plus its ``prepare_<name>`` method on
-SourceIndex (what the value is for one Source), then a rebuild of the index. The value
+SourceIndex (what the value is for one Source), then a rebuild of the index; an entry
+that names `listed_as` also lists the article's values in API hits and CSV rows. The value
 filtered on is the indexed value itself, whole (never split into words), so the parser
 only has to bring a typed value to that form or say why it cannot.
 """
@@ -50,6 +51,12 @@ class Facet:
     name: str  # URL parameter, index field and SearchQuery attribute alike
     label: str  # shown above its values and in feed titles
     parse: Callable[[str], str]  # a typed value -> the indexed value, or InvalidFacetValue
+    # An article's own values, listed in API hits and CSV rows under `listed_as` ("": not
+    # listed): `values_of(source)` reads what `prefetch()` (for Source.objects.for_listing)
+    # fetched, so a page of hits costs a fixed number of queries.
+    listed_as: str = ""
+    values_of: Callable[[object], list] | None = None
+    prefetch: Callable[[], object] | None = None
 
     def index_field(self):
         """The haystack field that holds this facet's whole values. Multi-valued for
@@ -58,15 +65,36 @@ class Facet:
         return hfields.FacetMultiValueField()
 
 
+def _most_mentioned(relation, model, mention):
+    """A prefetch of an article's entities, most-mentioned first: what it is about."""
+
+    def prefetch():
+        from django.apps import apps
+        from django.db.models import Prefetch
+
+        queryset = apps.get_model("sources", model).objects.order_by(f"-{mention}__mentions", "name")
+        return Prefetch(relation, queryset=queryset)
+
+    return prefetch
+
+
+def _names(relation):
+    return lambda source: [entity.name for entity in getattr(source, relation).all()]
+
+
 FACETS = (
-    Facet("country", "Country", as_text),
-    Facet("organisation", "Organisation", as_text),
+    Facet("country", "Country", as_text, "countries", _names("countries"),
+          _most_mentioned("countries", "Country", "countrymention")),
+    Facet("organisation", "Organisation", as_text, "organisations", _names("organisations"),
+          _most_mentioned("organisations", "Organisation", "organisationmention")),
     Facet("year", "Year published", as_year_or_undated),
-    Facet("mentioned_year", "Years mentioned", as_year),
+    Facet("mentioned_year", "Years mentioned", as_year, "years", lambda source: source.years,
+          lambda: "mentioned_years"),
 )
 NAMES = tuple(facet.name for facet in FACETS)
 LABELS = {facet.name: facet.label for facet in FACETS}
 BY_NAME = {facet.name: facet for facet in FACETS}
+LISTED = tuple(facet for facet in FACETS if facet.listed_as)
 
 
 def value_label(value) -> str:

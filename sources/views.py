@@ -185,11 +185,14 @@ def _hit_json(request, hit):
         "published": _iso(source.published),
         "date_precision": source.date_precision,
         "original_url": source.original_url,
-        "countries": [c.name for c in source.countries.all()],
-        "organisations": [o.name for o in source.organisations.all()],
-        "years": source.years,
+        "captured_at": source.captured_at.isoformat() if source.captured_at else None,
+        **_listed_values(source),
         "snippets": [str(s) for s in hit.snippets],
     }
+
+
+def _listed_values(source):
+    return {facet.listed_as: facet.values_of(source) for facet in facets.LISTED}
 
 
 @require_safe
@@ -223,9 +226,7 @@ CSV_COLUMNS = (
     "published",
     "date_precision",
     "dateline",
-    "countries",
-    "organisations",
-    "years_mentioned",
+    *(facet.listed_as for facet in facets.LISTED),
     "url",
     "slug",
     "source_file",
@@ -261,9 +262,7 @@ def _csv_rows(request, sources):
             _iso(source.published) or "",
             source.date_precision,
             source.dateline,
-            "; ".join(c.name for c in source.countries.all()),
-            "; ".join(o.name for o in source.organisations.all()),
-            "; ".join(str(y) for y in source.years),
+            *("; ".join(map(str, values)) for values in _listed_values(source).values()),
             request.build_absolute_uri(source.get_absolute_url()),
             source.slug,
             source.source_file,

@@ -8,6 +8,7 @@ pytestmark = pytest.mark.django_db
 
 HIT_KEYS = {
     "slug", "url", "title", "title_is_derived", "outlet", "author", "published", "date_precision", "original_url",
+    "captured_at",
     "countries", "organisations", "years", "snippets",
 }
 

@@ -44,7 +44,7 @@ def test_csv_metadata_matches_the_database(client, seeded):
         assert row["title"].lstrip("'") == source.title
         assert row["published"] == (source.published.isoformat() if source.published else "")
         assert row["date_precision"] == source.date_precision
-        assert row["years_mentioned"] == "; ".join(str(y) for y in source.years)
+        assert row["years"] == "; ".join(str(y) for y in source.years)
 
 
 @pytest.mark.parametrize(

@@ -93,6 +93,13 @@ def test_wacz_holding_the_warc_is_imported(tmp_path):
     assert set(Source.objects.values_list("original_url", flat=True)) == {FIRST, SECOND}
 
 
+def test_capture_time_is_in_the_search_api(client, tmp_path):
+    (tmp_path / "crawl.warc.gz").write_bytes(warc_bytes(gzipped=True))
+    run_import(tmp_path)
+    hits = client.get("/api/search", {"q": "border reopens"}).json()["hits"]
+    assert [(hit["original_url"], hit["captured_at"]) for hit in hits] == [(FIRST, "2024-06-01T12:30:00+00:00")]
+
+
 def test_reimporting_the_archive_changes_nothing(tmp_path):
     (tmp_path / "crawl.warc.gz").write_bytes(warc_bytes(gzipped=True))
     run_import(tmp_path)

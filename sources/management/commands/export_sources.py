@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from sources import facets
 from sources.models import Source
 
 
@@ -19,9 +20,7 @@ def source_record(source):
         "original_url": source.original_url,
         "captured_at": source.captured_at.isoformat() if source.captured_at else None,
         "is_published": source.is_published,
-        "countries": sorted(c.name for c in source.countries.all()),
-        "organisations": sorted(o.name for o in source.organisations.all()),
-        "years": source.years,
+        **{facet.listed_as: sorted(facet.values_of(source)) for facet in facets.LISTED},
         "source_file": source.source_file,
         "position": source.position,
         "text": source.text,
