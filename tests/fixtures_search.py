@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import make_source
+
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 UNIQUE_UNPUBLISHED_WORD = "xylophonic"
 MARKER = "quokkafixture"  # in every hand-made Source, for exact counts
@@ -206,72 +208,25 @@ TRICKY = {
     ),
 }
 
-COUNTRY_CODES = {
-    "Syria": "SY",
-    "Kyrgyzstan": "KG",
-    "Afghanistan": "AF",
-    "Iraq": "IQ",
-    "Jordan": "JO",
-    "Narnia": "XN",
-}
 
-
-def make_source(key, spec=None, **overrides):
-    """Create one Source with its countries, organisations and mentioned years."""
-    from sources.models import (
-        Country,
-        CountryMention,
-        MentionedYear,
-        Organisation,
-        OrganisationMention,
-        Source,
-    )
-
-    spec = dict(spec or TRICKY[key])
-    spec.update(overrides)
-    countries = spec.pop("countries", [])
-    organisations = spec.pop("organisations", [])
-    years = spec.pop("years", [])
-    text = spec.pop("text")
+def make_tricky(key, spec=None, **overrides):
+    """A hand-made Source with MARKER in its text: TRICKY[key], or ``spec`` (the same
+    shape) when given; ``overrides`` change its fields."""
+    spec = {**(spec or TRICKY[key]), **overrides}
+    title, text = spec.pop("title"), spec.pop("text")
     if MARKER not in text:
         text = f"{text}\n\n{MARKER}"
-    slug = spec.pop("slug", f"tricky-{key}")
-    source = Source.objects.create(
-        slug=slug,
-        text=text,
-        raw_text=text,
-        source_file=f"tests/{key}.txt",
-        fingerprint=f"fixture-{slug}",
-        **spec,
-    )
-    for i, name in enumerate(countries):
-        country = Country.objects.filter(name=name).first()
-        if country is None:
-            code = COUNTRY_CODES.get(name, "X%d" % i)
-            country = Country.objects.filter(code=code).first() or Country.objects.create(name=name, code=code)
-        CountryMention.objects.create(source=source, country=country, mentions=2)
-    for name in organisations:
-        org, _ = Organisation.objects.get_or_create(name=name)
-        OrganisationMention.objects.create(source=source, organisation=org, mentions=3)
-    for year in years:
-        MentionedYear.objects.create(source=source, year=year)
-    return source
+    slug = spec.setdefault("slug", f"tricky-{key}")
+    spec.setdefault("source_file", f"tests/{key}.txt")
+    spec.setdefault("fingerprint", f"fixture-{slug}")
+    return make_source(title, text, mentions=2, **spec)
 
 
 def _import_seeds():
-    """The seeds through the real importer, when it works; False if it could not run."""
-    from django.core.management import call_command, get_commands
+    """The seeds through the real importer."""
+    from django.core.management import call_command
 
-    if "import_sources" not in get_commands():
-        return False
-    try:
-        call_command("import_sources", str(SEEDS), "--no-progress", stdout=_Null(), stderr=_Null())
-    except Exception as exc:  # the importer is built concurrently; the fixture must not die
-        import warnings
-
-        warnings.warn(f"import_sources failed, hand-made Sources only: {exc!r}")
-        return False
-    return True
+    call_command("import_sources", str(SEEDS), "--no-progress", stdout=_Null(), stderr=_Null())
 
 
 class _Null:
@@ -292,7 +247,7 @@ def _create_world():
             _import_seeds()
         for key in TRICKY:
             if not Source.objects.filter(slug=f"tricky-{key}").exists():
-                make_source(key)
+                make_tricky(key)
 
 
 _WORLD_MODELS = (

@@ -24,44 +24,6 @@ PYTHON = sys.executable
 _counter = itertools.count(1)
 
 
-def make_source(title, text=None, *, published=True, countries=(), organisations=(),
-                date=None, precision="day", years=(), **fields):
-    """A Source as the importer would leave it (signals index it after commit)."""
-    from sources.models import Country, MentionedYear, Organisation, Source
-
-    n = next(_counter)
-    text = text if text is not None else f"{title}. Body paragraph number {n}."
-    source = Source.objects.create(
-        title=title,
-        slug=f"{uuid.uuid4().hex[:12]}-{n}",
-        text=text,
-        raw_text=text,
-        source_file=f"test/{n}.txt",
-        fingerprint=uuid.uuid4().hex,
-        published=date,
-        date_precision=precision if date else "unknown",
-        is_published=published,
-        **fields,
-    )
-    for name in countries:
-        code = (name[:1] + name[-1:]).upper()
-        country = Country.objects.filter(name=name).first()
-        if country is None:
-            taken = set(Country.objects.values_list("code", flat=True))
-            for a, b in itertools.product("QWXZJKVY", repeat=2):
-                if a + b not in taken:
-                    code = a + b
-                    break
-            country = Country.objects.create(name=name, code=code)
-        source.countries.add(country)
-    for name in organisations:
-        org, _ = Organisation.objects.get_or_create(name=name)
-        source.organisations.add(org)
-    for year in years:
-        MentionedYear.objects.create(source=source, year=year)
-    return source
-
-
 def backend():
     from haystack import connections
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from sources.models import Country, CountryMention, Organisation, OrganisationMention, Source
 
-from .serving import make_source
+from .factories import make_source
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CHANGELIST = "admin:sources_source_changelist"
@@ -37,8 +37,8 @@ def filter_choices(response, title):
 def test_list_shows_counts_date_with_precision_and_derived_marker(admin_client):
     long_title = "A headline that goes on and on " * 5
     source = make_source(long_title.strip(), countries=["Tajikistan", "Kyrgyzstan"],
-                         organisations=["Hizb ut-Tahrir"], date=datetime.date(2017, 3, 12),
-                         precision="month", title_is_derived=True)
+                         organisations=["Hizb ut-Tahrir"], published=datetime.date(2017, 3, 12),
+                         date_precision="month", title_is_derived=True)
     response = admin_client.get(reverse(CHANGELIST))
     assert response.status_code == 200
     row = next(r for r in response.context["cl"].result_list if r.pk == source.pk)

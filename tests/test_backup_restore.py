@@ -10,7 +10,8 @@ from django.http import QueryDict
 
 from sources.models import Country, Organisation, SlugRedirect, Source
 
-from .serving import clear_index, index_pks, make_source, manage
+from .factories import make_source
+from .serving import clear_index, index_pks, manage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,8 +70,8 @@ def curated_archive(django_user_model):
         kind=Organisation.Kind.ARMED_GROUP,
     )
     a = make_source("Bishkek talks", text="Talks in Bishkek on water.", countries=[kg.name],
-                    date=datetime.date(2017, 1, 9), years=[2016])
-    b = make_source("Osh report", text="The IMT in Osh.", date=datetime.date(2015, 6, 1))
+                    published=datetime.date(2017, 1, 9), years=[2016])
+    b = make_source("Osh report", text="The IMT in Osh.", published=datetime.date(2015, 6, 1))
     b.organisations.add(org)
     # Curated edits: a corrected title kept by imports, a hidden article.
     a.title = "Bishkek talks (curated title)"

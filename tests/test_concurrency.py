@@ -19,13 +19,13 @@ from django.http import QueryDict
 
 from sources.models import Source
 
+from .factories import make_source
 from .serving import (
     PYTHON,
     ROOT,
     child_env,
     clear_index,
     index_pks,
-    make_source,
     manage,
     script,
 )

@@ -16,7 +16,8 @@ from django.http import QueryDict
 from django.utils.http import urlencode
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from .serving import clear_index, make_source
+from .factories import make_source
+from .serving import clear_index
 
 FUZZ = settings(
     max_examples=60,
@@ -86,7 +87,7 @@ def small_archive(transactional_db):
             f"Fuzz article {i} about Osh",
             countries=["Kyrgyzstan"] if i % 2 else ["Kazakhstan"],
             organisations=["OSCE"],
-            date=datetime.date(2010 + i, 1, 1) if i % 3 else None,
+            published=datetime.date(2010 + i, 1, 1) if i % 3 else None,
             years=[2000 + i],
         )
         for i in range(6)

@@ -15,7 +15,8 @@ from whoosh import index as whoosh_index
 from sources.index_sync import normalise
 from sources.models import Organisation, Source
 
-from .serving import backend, clear_index, index_pks, make_source, manage, script, signals_off
+from .factories import make_source
+from .serving import backend, clear_index, index_pks, manage, script, signals_off
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,7 +51,7 @@ def corpus():
     clear_index()
     sources = [
         make_source(f"Reconcile article {i}", countries=["Kyrgyzstan"], organisations=["OSCE"],
-                    date=datetime.date(2015, 1, 1 + i))
+                    published=datetime.date(2015, 1, 1 + i))
         for i in range(6)
     ]
     assert index_pks() == {s.pk for s in sources}
@@ -85,7 +86,7 @@ def test_finds_and_repairs_missing_stale_and_extra(corpus):
             name="Organization for Security and Co-operation in Europe"
         )
     # 3. A stray document: an unpublished Source forced into the index.
-    stray = make_source("Never to be public", published=False)
+    stray = make_source("Never to be public", is_published=False)
     backend().update(connections["default"].get_unified_index().get_index(Source), [stray])
     assert stray.pk in index_pks()
 
@@ -213,7 +214,7 @@ def test_catch_up_indexes_what_a_killed_process_committed_and_nothing_else(corpu
 
 def test_catch_up_indexes_missing_and_drops_extra_documents(corpus):
     backend().remove(corpus[0])
-    stray = make_source("Stray, never published", published=False)
+    stray = make_source("Stray, never published", is_published=False)
     backend().update(connections["default"].get_unified_index().get_index(Source), [stray])
     status, out = index("catch-up")
     assert status == 0 and "1 missing, 0 marked as changed, 1 extra" in out, out

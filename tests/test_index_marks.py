@@ -12,7 +12,8 @@ import pytest
 from sources import index_marks
 from sources.models import IndexMark, Source
 
-from .serving import PYTHON, ROOT, child_env, clear_index, make_source, manage
+from .factories import make_source
+from .serving import PYTHON, ROOT, child_env, clear_index, manage
 from .test_concurrency import search_total
 
 pytestmark = pytest.mark.django_db(transaction=True)

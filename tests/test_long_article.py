@@ -7,7 +7,7 @@ import re
 import pytest
 
 from sources.highlight import MARK_MAX_CHARS, Terms, mark_all, mark_leading
-from tests.serving import make_source
+from tests.factories import make_source
 
 LIBYA = Terms.build(words=["libya"])
 

@@ -11,7 +11,7 @@ from haystack.query import SearchQuerySet
 
 from sources.models import Source
 from sources.signals import reindex_sources
-from tests.fixtures_search import MARKER, UNIQUE_UNPUBLISHED_WORD, make_source
+from tests.fixtures_search import MARKER, UNIQUE_UNPUBLISHED_WORD, make_tricky
 
 pytestmark = pytest.mark.django_db
 
@@ -114,13 +114,13 @@ def test_schema_options_per_field(seeded):
 
 def test_one_searcher_reused_until_the_index_changes(fresh_index):
     backend = fresh_index
-    first = make_source("damascus", slug="idx-searcher-a")
+    first = make_tricky("damascus", slug="idx-searcher-a")
     reindex_sources([first.pk])
     searcher = backend.searcher()
     sqs().filter(content="bombing").count()
     sqs().filter(content="terror").count()
     assert backend.searcher() is searcher
-    second = make_source("iskp", slug="idx-searcher-b")
+    second = make_tricky("iskp", slug="idx-searcher-b")
     reindex_sources([second.pk])
     assert backend.searcher() is not searcher
     assert sqs().count() == 2
@@ -134,7 +134,7 @@ def test_no_model_type_narrowing_with_one_indexed_model(seeded):
 
 def test_writer_waits_for_the_lock_then_succeeds(fresh_index):
     backend = fresh_index
-    source = make_source("damascus", slug="idx-lock-wait")
+    source = make_tricky("damascus", slug="idx-lock-wait")
     backend.setup()
     held = backend.index.writer()  # another "process" writing
     threading.Timer(0.4, held.commit).start()
@@ -149,7 +149,7 @@ def test_writer_gives_up_after_the_timeout_and_raises(fresh_index):
 
     backend = fresh_index
     backend.lock_timeout = 0.3
-    source = make_source("damascus", slug="idx-lock-timeout")
+    source = make_tricky("damascus", slug="idx-lock-timeout")
     backend.setup()
     held = backend.index.writer()
     try:
@@ -166,7 +166,7 @@ def test_writer_gives_up_after_the_timeout_and_raises(fresh_index):
 
 
 def test_clear_and_rebuild(fresh_index):
-    source = make_source("damascus", slug="idx-clear")
+    source = make_tricky("damascus", slug="idx-clear")
     reindex_sources([source.pk])
     assert sqs().count() == 1
     fresh_index.clear()

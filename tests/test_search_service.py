@@ -13,6 +13,7 @@ from sources.search import (
     search,
 )
 from sources.models import Source
+from tests.factories import make_source
 from tests.fixtures_search import MARKER, UNIQUE_UNPUBLISHED_WORD
 
 pytestmark = pytest.mark.django_db
@@ -348,8 +349,6 @@ def test_suggestion_leaves_a_rightly_spelled_word_alone(seeded):
 
 def test_suggestion_when_a_typo_finds_only_a_few_articles(db, fresh_index):
     from haystack import connections
-
-    from tests.serving import make_source
 
     right = [make_source(f"Floods in Tajikistan, part {i}") for i in range(6)]
     typo = make_source("Floods in Tajikstan", "A report from Tajikstan on the floods.")

@@ -5,7 +5,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from .serving import clear_index, make_source
+from .factories import make_source
+from .serving import clear_index
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

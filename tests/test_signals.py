@@ -6,7 +6,7 @@ from haystack.query import SearchQuerySet
 
 from sources.models import Country, MentionedYear, Organisation, OrganisationMention, Source
 from sources.signals import deferred_indexing, reindex_sources
-from tests.fixtures_search import make_source
+from tests.fixtures_search import make_tricky
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_nothing_is_indexed_before_commit_and_m2m_rows_are_there_after(
     # The RealtimeSignalProcessor trap: post_save fires before the mentions exist.
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
-            source = make_source("hizb", slug="sig-hizb")
+            source = make_tricky("hizb", slug="sig-hizb")
             assert indexed() == set()
     assert indexed(organisation=["Hizb ut-Tahrir"]) == {source.pk}
     assert indexed(country=["Kyrgyzstan"]) == {source.pk}
@@ -55,7 +55,7 @@ def test_one_transaction_is_one_writer(writers, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
             for key in ("damascus", "iskp", "long"):
-                make_source(key, slug=f"sig-{key}")
+                make_tricky(key, slug=f"sig-{key}")
     assert len(indexed()) == 3
     assert len(writers) == 1
 
@@ -64,14 +64,14 @@ def test_rolled_back_changes_are_not_indexed(fresh_index, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError):
             with transaction.atomic():
-                make_source("damascus", slug="sig-rolled-back")
+                make_tricky("damascus", slug="sig-rolled-back")
                 raise RuntimeError
     assert indexed() == set()
 
 
 def test_m2m_add_remove_and_mention_rows_reindex(fresh_index, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        source = make_source("jordan_person", slug="sig-m2m")
+        source = make_tricky("jordan_person", slug="sig-m2m")
     iraq = Country.objects.get(name="Iraq")
     jordan = Country.objects.filter(name="Jordan").first() or Country.objects.create(name="Jordan", code="JO")
     with django_capture_on_commit_callbacks(execute=True):
@@ -97,7 +97,7 @@ def test_m2m_add_remove_and_mention_rows_reindex(fresh_index, django_capture_on_
 
 def test_unpublish_removes_and_republish_restores(fresh_index, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        source = make_source("damascus", slug="sig-publish")
+        source = make_tricky("damascus", slug="sig-publish")
     assert indexed() == {source.pk}
     source.is_published = False
     with django_capture_on_commit_callbacks(execute=True):
@@ -112,7 +112,7 @@ def test_unpublish_removes_and_republish_restores(fresh_index, django_capture_on
 
 def test_delete_removes(fresh_index, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        source = make_source("damascus", slug="sig-delete")
+        source = make_tricky("damascus", slug="sig-delete")
     pk = source.pk
     with django_capture_on_commit_callbacks(execute=True):
         source.delete()
@@ -123,8 +123,8 @@ def test_organisation_rename_and_country_alias_edit_reindex_their_sources(
     fresh_index, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        source = make_source("iskp", slug="sig-rename")
-        other = make_source("hizb", slug="sig-rename-other")
+        source = make_tricky("iskp", slug="sig-rename")
+        other = make_tricky("hizb", slug="sig-rename-other")
     org = Organisation.objects.get(name="Islamic State, Khorasan Province")
     org.name = "ISKP (Islamic State Khorasan)"
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -146,11 +146,11 @@ def test_organisation_rename_and_country_alias_edit_reindex_their_sources(
 def test_deferred_indexing_collects_and_indexes_once_on_exit(writers, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         with deferred_indexing() as touched:
-            a = make_source("damascus", slug="sig-deferred-a")
+            a = make_tricky("damascus", slug="sig-deferred-a")
             with transaction.atomic():
-                b = make_source("iskp", slug="sig-deferred-b")
+                b = make_tricky("iskp", slug="sig-deferred-b")
             with deferred_indexing():  # nested: collected by the outer one
-                c = make_source("long", slug="sig-deferred-c")
+                c = make_tricky("long", slug="sig-deferred-c")
             assert indexed() == set() and writers == []
             assert {a.pk, b.pk, c.pk} <= touched
     assert indexed() == {a.pk, b.pk, c.pk}
@@ -160,7 +160,7 @@ def test_deferred_indexing_collects_and_indexes_once_on_exit(writers, django_cap
 def test_reindex_sources_indexes_published_and_removes_the_rest(fresh_index):
     from sources.signals import touch  # noqa: F401  (public helper exists)
 
-    a = make_source("damascus", slug="sig-reindex-a")
-    b = make_source("unpublished", slug="sig-reindex-b")
+    a = make_tricky("damascus", slug="sig-reindex-a")
+    b = make_tricky("unpublished", slug="sig-reindex-b")
     reindex_sources([a.pk, b.pk, 999999])
     assert indexed() == {a.pk}

@@ -15,7 +15,8 @@ from django.http import QueryDict
 
 from sources.models import Source
 
-from .serving import clear_index, index_pks, make_source
+from .factories import make_source
+from .serving import clear_index, index_pks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,7 +33,7 @@ def archive():
             text=f"Public report {i} on the Ferghana valley, {SHARED}. Trade and water.",
             countries=["Kyrgyzstan"],
             organisations=["Shanghai Cooperation Organisation"],
-            date=datetime.date(2016, 3, 1 + i),
+            published=datetime.date(2016, 3, 1 + i),
             years=[2015],
             outlet="Public Wire",
         )
@@ -41,10 +42,10 @@ def archive():
     hidden_new = make_source(
         f"{SECRET} draft on Ferghana {SHARED}",
         text=f"{SECRET} draft about the Ferghana valley, {SHARED}. Trade and water.",
-        published=False,
+        is_published=False,
         countries=["Kyrgyzstan", "Secretistan"],
         organisations=["Shanghai Cooperation Organisation", "Hidden Front"],
-        date=datetime.date(1999, 5, 5),
+        published=datetime.date(1999, 5, 5),
         years=[1998],
         outlet="Secret Wire",
     )
@@ -53,7 +54,7 @@ def archive():
         text=f"{SECRET} retracted: the Ferghana valley, {SHARED}. Trade and water.",
         countries=["Kyrgyzstan", "Secretistan"],
         organisations=["Shanghai Cooperation Organisation", "Hidden Front"],
-        date=datetime.date(1999, 6, 6),
+        published=datetime.date(1999, 6, 6),
         years=[1998],
         outlet="Secret Wire",
     )

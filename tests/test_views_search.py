@@ -453,11 +453,11 @@ def test_home_page_hits_link_to_articles_and_plain_filters(client, seeded):
 
 
 def test_facet_values_and_tags_are_escaped(client, db, fresh_index):
-    from tests.fixtures_search import make_source, rebuild_index
+    from tests.fixtures_search import make_tricky, rebuild_index
 
     name = 'O\'Brien & Sons <b>"Co"</b>'
     escaped = "O&#x27;Brien &amp; Sons &lt;b&gt;&quot;Co&quot;&lt;/b&gt;"
-    make_source("damascus", organisations=[name])
+    make_tricky("damascus", organisations=[name])
     rebuild_index()
     response = client.get("/search/", {"q": "Damascus"})
     assert response.status_code == 200
@@ -524,11 +524,11 @@ def test_tag_links_are_refine_url_on_every_kind_of_page(client, seeded):
 
 @pytest.mark.archive_engine  # stock Whoosh cannot filter on a value with double quotes
 def test_chosen_values_in_tags_and_facets_are_escaped(client, db, fresh_index):
-    from tests.fixtures_search import make_source, rebuild_index
+    from tests.fixtures_search import make_tricky, rebuild_index
 
     name = 'O\'Brien & Sons <b>"Co"</b>'
     escaped = "O&#x27;Brien &amp; Sons &lt;b&gt;&quot;Co&quot;&lt;/b&gt;"
-    make_source("damascus", organisations=[name])
+    make_tricky("damascus", organisations=[name])
     rebuild_index()
     response = client.get("/search/", {"q": "Damascus", "organisation": name})
     assert response.status_code == 200

@@ -25,7 +25,7 @@ from engine import fast_path
 from sources import search as svc
 from sources.models import Source
 from sources.search_indexes import SourceIndex
-from tests.fixtures_search import MARKER, make_source, rebuild_index
+from tests.fixtures_search import MARKER, make_tricky, rebuild_index
 
 # These test the embedded Whoosh backend's own paths; the suite always runs on it.
 pytestmark = pytest.mark.django_db
@@ -179,7 +179,7 @@ def perf_spec(i, title):
 def test_several_segments_with_deletions(fresh_index, db):
     """Documents re-indexed in later batches leave deleted copies in earlier segments."""
     sources = [
-        make_source(f"perf{i}", perf_spec(i, f"Perf source {i} security"), slug=f"perf-{i}")
+        make_tricky(f"perf{i}", perf_spec(i, f"Perf source {i} security"), slug=f"perf-{i}")
         for i in range(24)
     ]
     index = connections["default"].get_unified_index().get_index(Source)
@@ -211,7 +211,7 @@ def test_the_postings_cache_is_one_budget_for_all_segments(fresh_index, db, monk
     from engine.segment_cache import BITSETS
 
     sources = [
-        make_source(f"budget{i}", perf_spec(i, f"Budget source {i} security"), slug=f"budget-{i}")
+        make_tricky(f"budget{i}", perf_spec(i, f"Budget source {i} security"), slug=f"budget-{i}")
         for i in range(24)
     ]
     index = connections["default"].get_unified_index().get_index(Source)
@@ -238,7 +238,7 @@ def test_the_postings_cache_is_one_budget_for_all_segments(fresh_index, db, monk
 
 
 def test_batch_update_replaces_documents_once(fresh_index, db):
-    sources = [make_source(f"batch{i}", perf_spec(i, f"Batch {i} quokka"), slug=f"batch-{i}") for i in range(5)]
+    sources = [make_tricky(f"batch{i}", perf_spec(i, f"Batch {i} quokka"), slug=f"batch-{i}") for i in range(5)]
     index = connections["default"].get_unified_index().get_index(Source)
     fresh_index.update(index, sources)
     fresh_index.update(index, sources + sources[:2])  # the same document twice in a batch
@@ -320,7 +320,7 @@ def test_a_long_index_batch_commits_when_it_has_held_the_lock_long_enough(
 
     monkeypatch.setattr(indexing, "BATCH_SIZE", 4)
     monkeypatch.setattr(whoosh_updates, "WRITE_HOLD_SECONDS", hold_seconds)
-    sources = [make_source(f"hold{i}", perf_spec(i, f"Hold {i} wombat"), slug=f"hold-{i}") for i in range(10)]
+    sources = [make_tricky(f"hold{i}", perf_spec(i, f"Hold {i} wombat"), slug=f"hold-{i}") for i in range(10)]
     fresh_index.setup()
     generation = fresh_index.index.refresh().latest_generation()
     signals.reindex_sources([s.pk for s in sources])

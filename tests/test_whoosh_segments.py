@@ -17,7 +17,7 @@ from sources import indexing, signals
 from sources.indexing import SourceFeed
 from engine import segments as whoosh_segments
 from sources.models import Source
-from tests.fixtures_search import make_source
+from tests.fixtures_search import make_tricky
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,7 +47,7 @@ def stored_ids(backend):
 
 @pytest.fixture
 def sources(fresh_index):
-    made = [make_source(f"seg{i}", spec(i, "wombat"), slug=f"seg-{i}") for i in range(12)]
+    made = [make_tricky(f"seg{i}", spec(i, "wombat"), slug=f"seg-{i}") for i in range(12)]
     signals.reindex_sources([s.pk for s in made], many=False)
     assert total('"about wombat"') == 12
     return made
