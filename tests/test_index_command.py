@@ -158,6 +158,7 @@ def install_older_schema():
     return current
 
 
+@pytest.mark.archive_engine  # the schema check is the extension's (schema_matches)
 def test_repair_rebuilds_an_index_left_by_an_older_schema(corpus):
     current = install_older_schema()
     status, out = index("repair")
@@ -251,6 +252,7 @@ def test_a_mode_is_required_and_an_unknown_connection_refused(corpus):
     assert proc.returncode == 1 and "No haystack connection 'elsewhere'" in proc.stderr
 
 
+@pytest.mark.archive_engine  # the schema check is the extension's (schema_matches)
 def test_catch_up_builds_an_index_left_by_an_older_schema(corpus):
     current = install_older_schema()
     status, out = index("catch-up")
