@@ -8,7 +8,7 @@ its own query. It talks to haystack's SearchQuerySet only, so the engine stays a
   so, except that a query nested past the parser's bounds is refused (InvalidSearch), so
   that machine clients get a 400 rather than a search for something else;
 * facet filters are ``narrow(SQ(<facet>__in=[...]))`` on whole-value facet fields (Term
-  queries in sources/whoosh_backend.py, keyword fields elsewhere): narrowing filters the
+  queries in the Archive's engine, keyword fields elsewhere): narrowing filters the
   hits without taking part in their relevance score, so choosing a country never
   reorders the hits that were already there;
 * several values within one facet OR, different facets AND; each facet's counts are
@@ -359,6 +359,36 @@ def _in_users_casing(suggestion, typed):
     return " ".join(out)
 
 
+def _page(main, parsed, filters, page, per_page):
+    """(searchqueryset run, its hits, total, page, pages): a page past the end is the last."""
+    page = max(1, page)
+    results = list(main[(page - 1) * per_page : page * per_page])
+    total = main.count()
+    if not results and page > 1:
+        # Some engines (stock Whoosh) count 0 for a page past the end: count afresh.
+        total = _apply(_base_sqs(), parsed.expression, filters).count()
+    pages = max(1, math.ceil(total / per_page))
+    if page > pages:
+        page = pages
+        main = main._clone()
+        results = list(main[(page - 1) * per_page : page * per_page])
+        total = main.count()
+    return main, results, total, page, pages
+
+
+def _selected_facet_counts(parsed, filters):
+    """Each selected facet's counts with the other facets' filters only, so that a
+    journalist sees the values beside the ones chosen."""
+    counts = {}
+    for facet in filters:
+        # Sorted by a key, so that the engine does not score matches for a hit nobody reads.
+        other = _apply(_base_sqs(), parsed.expression, filters, skip=facet).facet(facet)
+        other = other.order_by(SORT_FIELDS["newest"])
+        list(other[:1])
+        counts[facet] = _facet_counts(other).get(facet, [])
+    return counts
+
+
 def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
     started = time.perf_counter()
     per_page = max(1, int(per_page))
@@ -371,30 +401,9 @@ def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
     for facet in unselected:
         main = main.facet(facet)
 
-    page = max(1, query.page)
-    start = (page - 1) * per_page
-    results = list(main[start : start + per_page])
-    total = main.count()
-    if not results and page > 1:
-        # Some engines (stock Whoosh) count 0 for a page past the end: count afresh.
-        total = _apply(_base_sqs(), parsed.expression, filters).count()
-    pages = max(1, math.ceil(total / per_page))
-    if page > pages:
-        page = pages
-        start = (page - 1) * per_page
-        main = main._clone()
-        results = list(main[start : start + per_page])
-        total = main.count()
-
+    main, results, total, page, pages = _page(main, parsed, filters, query.page, per_page)
     counts = _facet_counts(main) if unselected else {}
-    for facet in filters:
-        # This facet's counts with the other facets' filters only. Sorted by a key so
-        # that the engine does not score the matches for a hit nobody reads.
-        other = _apply(_base_sqs(), parsed.expression, filters, skip=facet).facet(facet)
-        other = other.order_by(SORT_FIELDS["newest"])
-        list(other[:1])
-        counts[facet] = _facet_counts(other).get(facet, [])
-
+    counts.update(_selected_facet_counts(parsed, filters))
     facets = {facet: _facet_values(query, facet, counts.get(facet, [])) for facet in FACETS}
     timeline = _timeline(query, counts.get("year", []))
 

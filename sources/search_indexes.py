@@ -5,7 +5,7 @@ Documents are prepared in Python (no template): raw clean text, never HTML-escap
 
 The facet fields come from the registry in sources/facets.py, one per facet, each filled
 by its prepare_<name> method here. They are haystack Facet*Fields: whole values, never
-tokenised (keyword fields on Elasticsearch, EXACT fields in sources/whoosh_backend.py).
+tokenised (keyword fields on Elasticsearch, EXACT fields in engine/fields.py).
 """
 
 import datetime
