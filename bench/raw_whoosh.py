@@ -87,7 +87,7 @@ class RawWhoosh:
         else:
             self.parser = QueryParser(fields[0] if fields else "text", schema=self.schema)
         self.date_field = date_field or next((f for f in DATE_FIELDS if f in names), None)
-        # The app's index has integer sort keys that put undated articles last both ways.
+        # The app's index has datetime sort keys that put undated articles last both ways.
         self.sort_fields = {"newest": ("newest", True), "oldest": ("oldest", False)}
         if not {"newest", "oldest"} <= names:
             self.sort_fields = {"newest": (self.date_field, True), "oldest": (self.date_field, False)}

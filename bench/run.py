@@ -416,6 +416,7 @@ def worker(args):
     import generate
     import raw_whoosh
     from sources import search as svc
+    from sources.facets import UNDATED
     from sources.models import Source
 
     import archive.wsgi  # noqa: F401  start-up as a server process does it (gc.freeze)
@@ -436,10 +437,10 @@ def worker(args):
     base = svc.search(svc.SearchQuery(q="government"), per_page=PER_PAGE)
 
     def top(name, n):
-        values = [fv.value for fv in base.facets.get(name, []) if fv.value != svc.UNDATED]
+        values = [fv.value for fv in base.facets.get(name, []) if fv.value != UNDATED]
         return values[:n] if len(values) >= n else (values + ["(none)"] * n)[:n]
 
-    years = [fv for fv in base.facets.get("year", []) if fv.value != svc.UNDATED]
+    years = [fv for fv in base.facets.get("year", []) if fv.value != UNDATED]
     years.sort(key=lambda fv: -fv.count)
     picks = {
         "country": top("country", 2),
