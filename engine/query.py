@@ -8,25 +8,24 @@ from whoosh import query as wq
 
 from .fields import encode_exact
 
-#: "Everything" in the Lucene syntax the search service writes (a purely negative query).
+#: "Everything": haystack's word for it on Whoosh ("*", matching_all_fragment) and the
+#: Lucene one ("*:*"), both meaning every document wherever they stand.
 MATCH_ALL = "*:*"
 MATCH_ALL_PLACEHOLDER = "archivematchall"
 
 
 def parse(parser, query_string):
-    """``query_string`` parsed by Whoosh's ``parser``, with "*:*" anywhere meaning every
-    document."""
+    """``query_string`` parsed by Whoosh's ``parser``; "*" and "*:*" mean every document."""
     query_string = force_str(query_string).strip()
     if query_string in ("", "*", "(*)", MATCH_ALL):
         return wq.Every()
-    if MATCH_ALL not in query_string:
-        return parser.parse(query_string)
     # Whoosh's parser reads "*:*" inside an expression as Every() and DROPS the rest
-    # ("(*:* AND NOT police)" -> everything); parse a placeholder term instead and
-    # put Every() in its place.
+    # ("(*:* AND NOT police)" -> everything); parse a placeholder term instead. A bare
+    # "*" becomes Every(<default field>), "documents with a body"; haystack means every
+    # document, which the bitset path also answers without reading postings.
     placeholder = wq.Term(ID, MATCH_ALL_PLACEHOLDER)
     parsed = parser.parse(query_string.replace(MATCH_ALL, "%s:%s" % (ID, MATCH_ALL_PLACEHOLDER)))
-    return parsed.accept(lambda q: wq.Every() if q == placeholder else q)
+    return parsed.accept(lambda q: wq.Every() if q == placeholder or isinstance(q, wq.Every) else q)
 
 
 def all_of(queries):
@@ -49,9 +48,6 @@ class ArchiveWhooshSearchQuery(WhooshSearchQuery):
             ):
                 return self._exact_fragment(fieldname, value)
         return super().build_query_fragment(field, filter_type, value)
-
-    def matching_all_fragment(self):
-        return MATCH_ALL
 
     def run_mlt(self, **kwargs):
         # haystack's own run_mlt drops the slice's bounds, so `sqs.more_like_this(x)[:5]`
