@@ -9,6 +9,10 @@ reads the app's models itself.
 from typing import Protocol, runtime_checkable
 
 
+class WorkerFailed(Exception):
+    """index_many's worker processes failed: nothing was swapped in."""
+
+
 @runtime_checkable
 class DocumentFeed(Protocol):
     """The app's side of indexing many objects with worker processes (index_many)."""
@@ -32,11 +36,14 @@ class DocumentFeed(Protocol):
 class ArchiveEngineExtension(Protocol):
     """Methods a backend may offer beyond haystack's; the app calls them when present."""
 
-    def index_many(self, index, pks, feed, progress=None):
+    def index_many(self, index, pks, feed, progress=None, replace=False, workers=None, limitmb=None):
         """Index or remove many objects at once (an import, a full build) with worker
         processes, swapped in with one commit; ``feed`` is a DocumentFeed, ``progress(n)``
-        is called as pks are done. Returns False when it did nothing (then the app uses
-        apply_batches). Stock haystack: update()/remove() per batch."""
+        is called as pks are done. ``replace``: the new documents are the whole index (a
+        build); ``workers`` processes of ``limitmb`` each. Returns (documents written,
+        documents kept from saves meanwhile), or False when it did nothing (then the app
+        uses apply_batches); raises WorkerFailed. Stock haystack: clear() for a build,
+        update()/remove() per batch."""
 
     def apply_batches(self, index, batches):
         """Apply a stream of (objects to index, identifiers to remove) batches with few

@@ -38,6 +38,7 @@ from whoosh.index import TOC, clean_files
 from whoosh.reading import SegmentReader
 from whoosh.util import random_name
 
+from .extensions import WorkerFailed
 from .writing import ArchiveSegmentWriter
 
 logger = logging.getLogger(__name__)
@@ -61,10 +62,6 @@ def default_limitmb(workers, memory_mb=None):
         memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
     fitting = int(memory_mb * 2 / 3 / workers / WORKER_MB_PER_LIMITMB)
     return max(64, min(DEFAULT_LIMITMB, fitting))
-
-
-class WorkerFailed(Exception):
-    pass
 
 
 def index_in_segments(alias, index, pks, feed, replace=False, workers=None, limitmb=None, progress=None):

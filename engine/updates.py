@@ -107,19 +107,19 @@ class IndexUpdates:
             searcher.close()
             writer.commit()
 
-    def index_many(self, index, pks, feed, progress=None):
+    def index_many(self, index, pks, feed, progress=None, replace=False, workers=None, limitmb=None):
         """Index (or remove) many objects: worker processes write new segments without
         the write lock, swapped in with one commit (engine/segments.py); ``feed`` is the
-        app's DocumentFeed (engine/extensions.py). False (nothing done) for an index in
-        memory: the workers write files."""
+        app's DocumentFeed (engine/extensions.py). (written, kept), or False (nothing
+        done) for an index in memory: the workers write files."""
         from .segments import index_in_segments
 
         if not self.setup_complete:
             self.setup()
         if not self.use_file_storage:
             return False
-        index_in_segments(self.connection_alias, index, pks, feed, progress=progress)
-        return True
+        return index_in_segments(self.connection_alias, index, pks, feed, replace=replace,
+                                 workers=workers, limitmb=limitmb, progress=progress)
 
     def update(self, index, iterable, commit=True):
         self.apply_batch(index, list(iterable))

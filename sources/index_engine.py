@@ -10,7 +10,7 @@ again through haystack, and its schema is taken to be current.
 from haystack import connections
 
 from engine.extensions import ArchiveEngineExtension
-from engine.segments import WorkerFailed as BuildFailed  # noqa: F401 - what parallel_build raises
+from engine.extensions import WorkerFailed as BuildFailed  # noqa: F401 - what build_all raises
 
 from .indexing import SourceFeed
 
@@ -20,19 +20,15 @@ def _extended(alias):
     return backend if isinstance(backend, ArchiveEngineExtension) else None
 
 
-def parallel_build(alias):
-    """The engine's parallel build, ``build(alias, index, pks, replace, workers, limitmb,
-    progress) -> (written, kept)``, or None where the engine has none (or keeps its
-    index in memory: the workers write files)."""
+def build_all(alias, index, pks, workers=None, limitmb=None, progress=None):
+    """The engine's own build of the whole index from ``pks`` (worker processes, one
+    swap-in commit): (written, kept), or None where the engine has none."""
     backend = _extended(alias)
-    if backend is None or not getattr(backend, "use_file_storage", False):
+    if backend is None:
         return None
-    from engine.segments import index_in_segments
-
-    def build(alias, index, pks, **options):
-        return index_in_segments(alias, index, pks, SourceFeed(alias), **options)
-
-    return build
+    done = backend.index_many(index, pks, SourceFeed(alias), progress=progress, replace=True,
+                              workers=workers, limitmb=limitmb)
+    return done or None
 
 
 def schema_outdated(alias):

@@ -63,10 +63,9 @@ def build(alias, workers, limitmb=None, progress=None):
     index = source_index(alias)
     marks = index_marks.read(index_marks.marked())
     pks = sorted(published_pks(alias))
-    parallel = index_engine.parallel_build(alias)
-    if parallel is not None:
-        written, kept = parallel(alias, index, pks, replace=True, workers=workers,
-                                 limitmb=limitmb, progress=progress)
+    built = index_engine.build_all(alias, index, pks, workers=workers, limitmb=limitmb, progress=progress)
+    if built is not None:
+        written, kept = built
     else:
         connections[alias].get_backend().clear(models=[Source])
         reindex_sources(pks, using=alias, progress=progress, many=False)
