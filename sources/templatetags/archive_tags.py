@@ -192,43 +192,44 @@ def timeline_geometry(bars):
         label_every += 1
     path = _search_path()
     bottom = TIMELINE_TOP + TIMELINE_HEIGHT
-    html_bars = []
-    for index, bar in zip(slots, bars):
-        percent = max(0, min(100, int(bar.height_percent or 0)))
-        height = max(2 if bar.count else 0, round(TIMELINE_HEIGHT * percent / 100))
-        x = index * slot
-        label = facets.value_label(bar.year)
-        label_html = ""
-        if index % label_every == 0 or label == "Undated":
-            label_html = _html(
-                TIMELINE_LABEL_HTML, x=x + slot // 2, y=bottom + 14, label=label
-            )
-        html_bars.append(
-            _html(
-                TIMELINE_BAR_HTML,
-                selected_class=" is-selected" if bar.selected else "",
-                selected_note=" (selected)" if bar.selected else "",
-                href=_link(path, bar.querystring),
-                title=f"{label}: {bar.count} {plural(bar.count)}",
-                year=bar.year,
-                x=x + gap // 2,
-                y=bottom - height,
-                width=slot - gap,
-                height=height,
-                hit_height=bottom,
-                middle=x + slot // 2,
-                count_y=bottom - height - 3,
-                count_class="" if slot >= TIMELINE_COUNT_MIN_SLOT else " is-on-demand",
-                count=bar.count if bar.count else "",
-                label_html=label_html,
-            )
-        )
+    html_bars = [
+        _timeline_bar(bar, index * slot, slot, gap, bottom, path, show_label=index % label_every == 0)
+        for index, bar in zip(slots, bars)
+    ]
     return {
         "bars": html_bars,
         "width": slot * (slots[-1] + 1),
         "height": bottom + TIMELINE_LABEL,
         "bars_height": bottom,
     }
+
+
+def _timeline_bar(bar, x, slot, gap, bottom, path, show_label):
+    """One bar's HTML, ``slot`` units wide at ``x``; the undated bar is always labelled."""
+    percent = max(0, min(100, int(bar.height_percent or 0)))
+    height = max(2 if bar.count else 0, round(TIMELINE_HEIGHT * percent / 100))
+    label = facets.value_label(bar.year)
+    label_html = ""
+    if show_label or label == "Undated":
+        label_html = _html(TIMELINE_LABEL_HTML, x=x + slot // 2, y=bottom + 14, label=label)
+    return _html(
+        TIMELINE_BAR_HTML,
+        selected_class=" is-selected" if bar.selected else "",
+        selected_note=" (selected)" if bar.selected else "",
+        href=_link(path, bar.querystring),
+        title=f"{label}: {bar.count} {plural(bar.count)}",
+        year=bar.year,
+        x=x + gap // 2,
+        y=bottom - height,
+        width=slot - gap,
+        height=height,
+        hit_height=bottom,
+        middle=x + slot // 2,
+        count_y=bottom - height - 3,
+        count_class="" if slot >= TIMELINE_COUNT_MIN_SLOT else " is-on-demand",
+        count=bar.count if bar.count else "",
+        label_html=label_html,
+    )
 
 
 @register.filter
