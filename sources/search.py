@@ -31,7 +31,7 @@ from django.utils.safestring import mark_safe
 from haystack.inputs import Raw
 from haystack.query import SQ, SearchQuerySet
 
-from . import facets, highlight
+from . import date_range, facets, highlight
 from .query_syntax import (
     MAX_Q_CHARS,
     TOO_COMPLEX_MESSAGE,
@@ -44,6 +44,7 @@ from .query_syntax import (
 FACETS = facets.NAMES
 SORTS = ("", "relevance", "newest", "oldest")
 SORT_FIELDS = {"newest": "-newest", "oldest": "oldest"}
+DATE_PARAMS = ("published_from", "published_to", "undated")
 MAX_FACET_VALUES = 50
 MAX_PAGE = 100_000
 #: At or below this many hits a did-you-mean suggestion is looked for: a typo that some
@@ -96,7 +97,12 @@ class _SearchQueryMethods:
             page = min(int(page_raw), MAX_PAGE)
         else:
             raise InvalidSearch("The page must be a whole number, 1 or more.")
-        return cls(q=q, sort=sort, page=page, **values)
+        dates = {name: (_getlist(params, name) or [""])[-1].strip()[:40] for name in DATE_PARAMS}
+        try:
+            date_range.parse_range(*dates.values())
+        except date_range.InvalidDateRange as exc:
+            raise InvalidSearch(str(exc)) from None
+        return cls(q=q, sort=sort, page=page, **values, **dates)
 
     def params(self, **changes) -> list[tuple[str, str]]:
         query = replace(self, **changes) if changes else self
@@ -105,6 +111,7 @@ class _SearchQueryMethods:
             out.append(("q", query.q))
         for facet in FACETS:
             out.extend((facet, v) for v in getattr(query, facet))
+        out.extend((name, getattr(query, name)) for name in DATE_PARAMS if getattr(query, name))
         if query.sort:
             out.append(("sort", query.sort))
         if query.page and query.page != 1:
@@ -128,6 +135,11 @@ class _SearchQueryMethods:
     def filters(self) -> dict[str, tuple[str, ...]]:
         return {facet: getattr(self, facet) for facet in FACETS if getattr(self, facet)}
 
+    @property
+    def dates(self) -> date_range.DateRange:
+        """The publication-date range (checked in from_params)."""
+        return date_range.parse_range(self.published_from, self.published_to, self.undated)
+
 
 def _facet_param(params, facet) -> tuple[str, ...]:
     """One facet's values from the request, each as indexed, in order, without repeats."""
@@ -142,7 +154,8 @@ def _facet_param(params, facet) -> tuple[str, ...]:
 
 
 #: The words (q), one tuple of values per facet of the registry (sources/facets.py),
-#: the sort ("" = relevance with words, newest without) and the page.
+#: the sort ("" = relevance with words, newest without), the page and the publication
+#: dates as typed (sources/date_range.py).
 SearchQuery = make_dataclass(
     "SearchQuery",
     [
@@ -150,6 +163,7 @@ SearchQuery = make_dataclass(
         *[(name, tuple[str, ...], field(default=())) for name in FACETS],
         ("sort", str, field(default="")),
         ("page", int, field(default=1)),
+        *[(name, str, field(default="")) for name in DATE_PARAMS],
     ],
     bases=(_SearchQueryMethods,),
     frozen=True,
@@ -195,6 +209,22 @@ class SearchResults:
     took_ms: float = 0.0
     message: str | None = None
     also_searched: list[str] = field(default_factory=list)
+    undated_left_out: int = 0  # undated articles the date range leaves out
+
+    @property
+    def date_chip(self) -> tuple[str, str] | None:
+        """(the range as read, this search without it), or None without a range."""
+        query = self.query
+        if not (query.published_from or query.published_to):
+            return None
+        label = f"{query.published_from or '…'} – {query.published_to or '…'}"
+        if query.undated:
+            label += " and undated"
+        return label, query.querystring(page=1, **dict.fromkeys(DATE_PARAMS, ""))
+
+    @property
+    def include_undated_querystring(self) -> str:
+        return self.query.querystring(undated=date_range.INCLUDE_UNDATED, page=1)
 
     def chips(self) -> list[tuple[str, str, str]]:
         """(facet, value, querystring without it) for each selected filter."""
@@ -232,14 +262,38 @@ def _parse(q):
     return parse_query(q, match_all=_base_sqs().query.matching_all_fragment())
 
 
-def _apply(sqs, expression, filters, skip=None):
+def _apply(sqs, expression, query, skip=None):
+    """The words, then the query's facet filters (all but `skip`) and its date range."""
     if expression:
         sqs = sqs.filter(content=Raw("(%s)" % expression))
-    for facet, values in filters.items():
+    for facet, values in query.filters.items():
         if facet == skip:
             continue
         sqs = sqs.narrow(SQ(**{f"{facet}__in": list(values)}))
-    return sqs
+    return _in_range(sqs, query.dates)
+
+
+def _in_range(sqs, dates):
+    if not dates.is_set:
+        return sqs
+    bounds = {}
+    if dates.start:
+        bounds["published_first__gte"] = dates.start
+    if dates.end:
+        bounds["published_last__lte"] = dates.end
+    in_range = SQ(**bounds)
+    if dates.include_undated:
+        in_range |= SQ(year__in=[facets.UNDATED])
+    return sqs.narrow(in_range)
+
+
+def _undated_left_out(parsed, query) -> int:
+    """How many undated articles the date range leaves out (0 when they are included)."""
+    dates = query.dates
+    if not dates.is_set or dates.include_undated:
+        return 0
+    everything = _apply(_base_sqs(), parsed.expression, replace(query, **dict.fromkeys(DATE_PARAMS, "")))
+    return everything.narrow(SQ(year__in=[facets.UNDATED])).count()
 
 
 def _sorted(sqs, query: SearchQuery, expression):
@@ -321,7 +375,7 @@ def _pks(results):
     return out
 
 
-def _suggest(parsed, filters, total):
+def _suggest(parsed, query, total):
     if not parsed.words or total > SUGGEST_BELOW:
         return None
     words = " ".join(parsed.words)
@@ -336,7 +390,7 @@ def _suggest(parsed, filters, total):
         return None
     suggestion = _in_users_casing(suggestion, parsed.words)
     better = _parse(suggestion)
-    count = _apply(_base_sqs(), better.expression, filters).count()
+    count = _apply(_base_sqs(), better.expression, query).count()
     return suggestion if count > total else None
 
 
@@ -359,14 +413,14 @@ def _in_users_casing(suggestion, typed):
     return " ".join(out)
 
 
-def _page(main, parsed, filters, page, per_page):
+def _page(main, parsed, query, per_page):
     """(searchqueryset run, its hits, total, page, pages): a page past the end is the last."""
-    page = max(1, page)
+    page = max(1, query.page)
     results = list(main[(page - 1) * per_page : page * per_page])
     total = main.count()
     if not results and page > 1:
         # Some engines (stock Whoosh) count 0 for a page past the end: count afresh.
-        total = _apply(_base_sqs(), parsed.expression, filters).count()
+        total = _apply(_base_sqs(), parsed.expression, query).count()
     pages = max(1, math.ceil(total / per_page))
     if page > pages:
         page = pages
@@ -376,13 +430,13 @@ def _page(main, parsed, filters, page, per_page):
     return main, results, total, page, pages
 
 
-def _selected_facet_counts(parsed, filters):
+def _selected_facet_counts(parsed, query):
     """Each selected facet's counts with the other facets' filters only, so that a
     journalist sees the values beside the ones chosen."""
     counts = {}
-    for facet in filters:
+    for facet in query.filters:
         # Sorted by a key, so that the engine does not score matches for a hit nobody reads.
-        other = _apply(_base_sqs(), parsed.expression, filters, skip=facet).facet(facet)
+        other = _apply(_base_sqs(), parsed.expression, query, skip=facet).facet(facet)
         other = other.order_by(SORT_FIELDS["newest"])
         list(other[:1])
         counts[facet] = _facet_counts(other).get(facet, [])
@@ -395,15 +449,15 @@ def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
     parsed = _parse(query.q)
     filters = query.filters
 
-    main = _apply(_base_sqs(), parsed.expression, filters)
+    main = _apply(_base_sqs(), parsed.expression, query)
     main = _sorted(main, query, parsed.expression)
     unselected = [f for f in FACETS if f not in filters]
     for facet in unselected:
         main = main.facet(facet)
 
-    main, results, total, page, pages = _page(main, parsed, filters, query.page, per_page)
+    main, results, total, page, pages = _page(main, parsed, query, per_page)
     counts = _facet_counts(main) if unselected else {}
-    counts.update(_selected_facet_counts(parsed, filters))
+    counts.update(_selected_facet_counts(parsed, query))
     facets = {facet: _facet_values(query, facet, counts.get(facet, [])) for facet in FACETS}
     timeline = _timeline(query, counts.get("year", []))
 
@@ -413,7 +467,7 @@ def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
         for s in sources
     ]
 
-    suggestion = _suggest(parsed, filters, total)
+    suggestion = _suggest(parsed, query, total)
     suggestion_qs = query.querystring(q=suggestion, page=1) if suggestion else None
     effective = replace(query, page=page)
     return SearchResults(
@@ -430,13 +484,14 @@ def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
         took_ms=round((time.perf_counter() - started) * 1000, 1),
         message=parsed.message,
         also_searched=parsed.also_searched,
+        undated_left_out=_undated_left_out(parsed, query),
     )
 
 
 def iter_hits(query: SearchQuery) -> Iterator[object]:
     """Every hit of the search (not one page), in its order, fetched in batches."""
     parsed = _parse(query.q)
-    sqs = _sorted(_apply(_base_sqs(), parsed.expression, query.filters), query, parsed.expression)
+    sqs = _sorted(_apply(_base_sqs(), parsed.expression, query), query, parsed.expression)
     start = 0
     while True:
         batch = list(sqs._clone()[start : start + ITER_BATCH])

@@ -15,7 +15,7 @@ import re
 from django.core.exceptions import ImproperlyConfigured
 from haystack import indexes
 
-from . import facets
+from . import date_range, facets
 from .facets import UNDATED
 from .models import Source
 
@@ -57,6 +57,9 @@ class SourceIndex(_FacetFields, indexes.Indexable):
     author = indexes.CharField(model_attr="author", default="")
     slug = indexes.CharField(model_attr="slug", indexed=False, stored=True)
     published = indexes.DateField(model_attr="published", null=True, stored=False)
+    # The period the date is known to (sources/date_range.py): the date-range filter.
+    published_first = indexes.DateField(null=True, stored=False)
+    published_last = indexes.DateField(null=True, stored=False)
     newest = indexes.DateTimeField(stored=False)
     oldest = indexes.DateTimeField(stored=False)
     spell = indexes.CharField(stored=False)
@@ -96,6 +99,14 @@ class SourceIndex(_FacetFields, indexes.Indexable):
 
     def prepare_mentioned_year(self, obj):
         return sorted({str(m.year) for m in obj.mentioned_years.all()})
+
+    def prepare_published_first(self, obj):
+        known = date_range.period(obj.published, obj.date_precision)
+        return known[0] if known else None
+
+    def prepare_published_last(self, obj):
+        known = date_range.period(obj.published, obj.date_precision)
+        return known[1] if known else None
 
     def prepare_newest(self, obj):
         return sort_keys(obj)[0]

@@ -215,6 +215,9 @@ def api_search(request):
             for facet in search_service.FACETS
         },
         "suggestion": results.suggestion,
+        "published_from": query.published_from or None,
+        "published_to": query.published_to or None,
+        "undated_left_out": results.undated_left_out,
     }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 

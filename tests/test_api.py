@@ -18,7 +18,8 @@ def test_api_shape(client, seeded):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     data = response.json()
-    assert set(data) == {"query", "total", "page", "pages", "hits", "facets", "suggestion"}
+    assert set(data) == {"query", "total", "page", "pages", "hits", "facets", "suggestion",
+                         "published_from", "published_to", "undated_left_out"}
     assert data["query"] == "terrorism"
     assert data["total"] >= 3 and data["page"] == 1 and data["pages"] >= 1
     assert set(data["facets"]) == {"country", "organisation", "year", "mentioned_year"}

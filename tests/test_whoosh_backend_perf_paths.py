@@ -126,8 +126,8 @@ SCORED_QUERIES = [q for q in QUERIES if q] + [
 def scored_and_collected(query_text, filters=None, limit=1000):
     """(numpy scoring, Whoosh's collector) of one query, both over the same matches."""
     b = backend()
-    parsed_query = svc.parse_query(query_text)
-    sqs = svc._apply(svc._base_sqs(), parsed_query.expression, filters or {})
+    query = svc.SearchQuery(q=query_text, **(filters or {}))
+    sqs = svc._apply(svc._base_sqs(), svc._parse(query_text).expression, query)
     built = sqs.query.build_query()
     narrow = [b._parse(n) for n in sqs.query.narrow_queries]
     flt = None
