@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search_page, name="search"),
     path("api/search", views.api_search, name="api_search"),
+    path("api/sources/<slug:slug>", views.api_source, name="api_source"),
     path("search.csv", views.search_csv, name="search_csv"),
     path("search.atom", views.search_atom, name="search_atom"),
     path("opensearch.xml", views.opensearch, name="opensearch"),

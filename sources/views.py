@@ -32,6 +32,7 @@ from . import search as search_service
 from .citation import citation_for
 from .ingest.headings import heading_flags
 from .models import SlugRedirect, Source, published_counts
+from .records import source_record
 
 FACET_LABELS = facets.LABELS
 
@@ -189,6 +190,21 @@ def _hit_json(request, hit):
         **_listed_values(source),
         "snippets": [str(s) for s in hit.snippets],
     }
+
+
+@require_safe
+def api_source(request, slug):
+    """One published article as `export_sources` writes it, text included; an old slug
+    answers 301 to the current address; unknown or unpublished: 404, for everyone."""
+    source = Source.objects.published().for_listing().filter(slug=slug).first()
+    if source is None:
+        moved = SlugRedirect.objects.filter(old_slug=slug, source__is_published=True).select_related("source").first()
+        if moved is None:
+            return JsonResponse({"error": "No such article."}, status=404)
+        return HttpResponsePermanentRedirect(reverse("sources:api_source", args=[moved.source.slug]))
+    record = source_record(source)
+    record["url"] = request.build_absolute_uri(record["url"])
+    return JsonResponse(record, json_dumps_params={"ensure_ascii": False})
 
 
 def _listed_values(source):
