@@ -53,11 +53,13 @@ test-sqlite: $(VENV)/.installed-test
 
 # The search service, its pages, API, CSV and feeds on haystack's stock Whoosh engine: the
 # app uses only haystack's API and the declared extension interface (engine/extensions.py).
-# archive_engine tests need what our engine adds (README, "Another search engine").
+# archive_engine tests need what our engine adds (README, "Moving to PostgreSQL and a
+# server search engine").
 STOCK_ENGINE_TESTS = tests/test_search_service.py tests/test_search_facets.py \
 	tests/test_unpublished_leaks.py tests/test_views_search.py tests/test_views_detail.py \
 	tests/test_api.py tests/test_csv.py tests/test_feeds.py tests/test_aliases.py \
-	tests/test_search_nesting.py tests/test_index_command.py tests/test_search_date_range.py
+	tests/test_search_nesting.py tests/test_index_command.py tests/test_search_date_range.py \
+	tests/test_views_entities.py tests/test_api_source.py
 test-stock-engine: $(VENV)/.installed-test
 	ARCHIVE_SEARCH_ENGINE=haystack.backends.whoosh_backend.WhooshEngine \
 		$(BIN)/python -m pytest -m "not archive_engine" $(STOCK_ENGINE_TESTS)

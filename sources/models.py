@@ -64,6 +64,14 @@ class Organisation(models.Model):
     def alias_list(self):
         return split_aliases(self.aliases)
 
+    @property
+    def description(self):
+        """What it is, for its page: "Armed group · Afghanistan"."""
+        parts = [] if self.kind == self.Kind.OTHER else [self.get_kind_display()]
+        if self.country_id:
+            parts.append(self.country.name)
+        return " · ".join(parts)
+
 
 class SourceQuerySet(models.QuerySet):
     def update(self, **kwargs):

@@ -393,3 +393,36 @@ def related(source, limit: int = 5) -> list[object]:
         return []
     pks = [pk for pk in _pks(results) if pk != source.pk]
     return _load_sources(pks)[:limit]
+
+
+@dataclass
+class EntityProfile:
+    """What the archive knows about one country or organisation, from one faceted query."""
+
+    total: int
+    latest: list  # the newest published Sources that mention it
+    timeline: list[TimelineBar]  # by year of publication; each bar links to the search
+    mentioned_with: dict[str, list[tuple[str, int]]]  # facet -> [(value, articles)], itself left out
+    search_querystring: str  # the search filtered by it
+
+
+def entity_profile(facet: str, value: str, mentioned_with=(), latest: int = 10, top: int = 10) -> EntityProfile:
+    """The articles that have `value` in `facet`: how many, the newest, by year, and the
+    values of the `mentioned_with` facets most often found beside it."""
+    query = SearchQuery(**{facet: (value,)})
+    sqs = _apply(_base_sqs(), "", query).order_by(SORT_FIELDS["newest"])
+    for name in FACETS:
+        sqs = sqs.facet(name)
+    newest = list(sqs[:latest])
+    counts = _facet_counts(sqs)
+    beside = {
+        name: [(v, c) for v, c in counts.get(name, []) if not (name == facet and v == value)][:top]
+        for name in mentioned_with
+    }
+    return EntityProfile(
+        total=sqs.count(),
+        latest=_load_sources(_pks(newest)),
+        timeline=_timeline(query, counts.get("year", [])),
+        mentioned_with=beside,
+        search_querystring=query.querystring(),
+    )

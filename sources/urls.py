@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from . import views, views_entities
+from .entity_kinds import KINDS
 
 app_name = "sources"
 
@@ -15,4 +16,14 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="detail"),
     path("sources/<slug:slug>/cite.bib", views.source_citation, {"fmt": "bib"}, name="cite_bib"),
     path("sources/<slug:slug>/cite.ris", views.source_citation, {"fmt": "ris"}, name="cite_ris"),
+] + [
+    route
+    for kind in KINDS
+    for route in (
+        path(f"{kind.word}/", views_entities.entity_list, {"kind_word": kind.word}, name=f"{kind.word}_list"),
+        path(f"{kind.word}/<slug:slug>/", views_entities.entity_detail, {"kind_word": kind.word},
+             name=f"{kind.word}_detail"),
+        path(f"api/{kind.word}/<slug:slug>", views_entities.entity_api, {"kind_word": kind.word},
+             name=f"{kind.word}_api"),
+    )
 ]

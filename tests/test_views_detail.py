@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.utils.text import slugify
 from django.template.loader import render_to_string
 
 from sources.models import SlugRedirect, Source
@@ -30,10 +31,11 @@ def test_article_page_shows_metadata_text_and_links_into_search(client, seeded):
     if source.outlet:
         assert source.outlet in html or source.outlet.replace("&", "&amp;") in html
     assert date_with_precision(source) in html
+    # A country or organisation leads to its page (which links to the filtered search).
     for country in source.countries.all():
-        assert f'href="/search/?country={country.name.replace(" ", "+")}"' in html
+        assert f'href="/countries/{country.code.lower()}/"' in html
     for organisation in source.organisations.all():
-        assert "/search/?organisation=" in html
+        assert f'href="/organisations/{slugify(organisation.name)}/"' in html
     for year in source.years:
         assert f'href="/search/?mentioned_year={year}"' in html
     blocks = html.count("<p>") + html.count('<h2 class="article__section">')

@@ -9,7 +9,7 @@ from django import template
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 
-from sources import facets
+from sources import entity_kinds, facets
 from sources.formatting import date_with_precision, iso_date_with_precision, long_date
 
 register = template.Library()
@@ -103,6 +103,13 @@ def search_link(querystring):
 def filter_url(facet, value):
     """A search filtered on one facet value: /search/?country=Kazakhstan."""
     return _search_path() + "?" + urlencode({facet: value})
+
+
+@register.simple_tag
+def entity_url(facet, entity):
+    """The page of a country or organisation: /countries/tj/."""
+    kind = entity_kinds.BY_FACET[facet]
+    return f"/{kind.word}/{kind.slug_of(entity)}/"
 
 
 @register.simple_tag
