@@ -59,7 +59,7 @@ STOCK_ENGINE_TESTS = tests/test_search_service.py tests/test_search_facets.py \
 	tests/test_unpublished_leaks.py tests/test_views_search.py tests/test_views_detail.py \
 	tests/test_api.py tests/test_csv.py tests/test_feeds.py tests/test_aliases.py \
 	tests/test_search_nesting.py tests/test_index_command.py tests/test_search_date_range.py \
-	tests/test_views_entities.py tests/test_api_source.py
+	tests/test_views_entities.py tests/test_api_source.py tests/test_outlets.py
 test-stock-engine: $(VENV)/.installed-test
 	ARCHIVE_SEARCH_ENGINE=haystack.backends.whoosh_backend.WhooshEngine \
 		$(BIN)/python -m pytest -m "not archive_engine" $(STOCK_ENGINE_TESTS)

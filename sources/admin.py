@@ -9,10 +9,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.csrf import csrf_exempt
 
-from . import admin_import, curation
+from . import admin_import, curation, outlets
 from .admin_filters import CountryFilter, DerivedTitleFilter, MentionedYearFilter, OrganisationFilter
 from .formatting import date_with_precision
-from .models import Country, CountryMention, ImportJob, Organisation, OrganisationMention, Source
+from .models import Country, CountryMention, ImportJob, Organisation, OrganisationMention, Outlet, Source
 from .signals import deferred_indexing
 
 LISTED_TITLE_LENGTH = 90
@@ -252,13 +252,42 @@ class MergeForm(forms.Form):
     survivor = forms.ModelChoiceField(queryset=Organisation.objects.none(), widget=forms.RadioSelect,
                                       empty_label=None, label="Keep")
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, entities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["survivor"].queryset = organisations
+        self.fields["survivor"].queryset = entities
+
+
+class MergeActionMixin:
+    """An admin action that merges the selected entities into one the curator picks."""
+
+    merge_entities = None  # staticmethod(curation function (survivor, losers))
+
+    @admin.action(description="Merge the selected into one")
+    def merge(self, request, queryset):
+        if queryset.count() < 2:
+            self.message_user(request, "Select at least two to merge.", messages.WARNING)
+            return None
+        form = MergeForm(request.POST if "apply" in request.POST else None, entities=queryset)
+        if form.is_valid():
+            survivor = form.cleaned_data["survivor"]
+            losers = list(queryset.exclude(pk=survivor.pk))
+            with deferred_indexing():
+                self.merge_entities(survivor, losers)
+            self.message_user(request, f"Merged {', '.join(o.name for o in losers)} into {survivor.name}.")
+            return None
+        return render(request, "admin/sources/merge.html", {
+            **self.admin_site.each_context(request),
+            "title": f"Merge {self.model._meta.verbose_name_plural}",
+            "form": form,
+            "entities": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ReapplyOnSaveMixin, admin.ModelAdmin):
+class OrganisationAdmin(ReapplyOnSaveMixin, MergeActionMixin, admin.ModelAdmin):
+    merge_entities = staticmethod(curation.merge_organisations)
     list_display = ["name", "kind", "country", "source_count"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "aliases"]
@@ -272,24 +301,37 @@ class OrganisationAdmin(ReapplyOnSaveMixin, admin.ModelAdmin):
     def source_count(self, organisation):
         return organisation.source_count
 
-    @admin.action(description="Merge selected organisations into one")
-    def merge(self, request, queryset):
-        if queryset.count() < 2:
-            self.message_user(request, "Select at least two organisations to merge.", messages.WARNING)
-            return None
-        form = MergeForm(request.POST if "apply" in request.POST else None, organisations=queryset)
-        if form.is_valid():
-            survivor = form.cleaned_data["survivor"]
-            losers = list(queryset.exclude(pk=survivor.pk))
-            with deferred_indexing():
-                curation.merge_organisations(survivor, losers)
-            self.message_user(request, f"Merged {', '.join(o.name for o in losers)} into {survivor.name}.")
-            return None
-        return render(request, "admin/sources/organisation/merge.html", {
-            **self.admin_site.each_context(request),
-            "title": "Merge organisations",
-            "form": form,
-            "organisations": queryset,
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        })
+
+
+@admin.register(Outlet)
+class OutletAdmin(MergeActionMixin, admin.ModelAdmin):
+    merge_entities = staticmethod(curation.merge_outlets)
+    list_display = ["name", "other_names", "source_count"]
+    search_fields = ["name", "aliases"]
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(source_count=Count("source"))
+
+    @admin.display(ordering="source_count", description="Sources")
+    def source_count(self, outlet):
+        return outlet.source_count
+
+    @admin.display(description="Other names")
+    def other_names(self, outlet):
+        return ", ".join(outlet.alias_list)
+
+    def save_model(self, request, obj, form, change):
+        old_names = []
+        if change and {"name", "aliases"} & set(form.changed_data):
+            before = Outlet.objects.get(pk=obj.pk)
+            old_names = [before.name, *before.alias_list]
+        super().save_model(request, obj, form, change)
+        shadowed = outlets.shadowed_by(obj)
+        with deferred_indexing():
+            if shadowed:
+                curation.merge_outlets(obj, shadowed)
+                self.message_user(request, f"Merged into it: {', '.join(o.name for o in shadowed)}.")
+            if old_names:
+                moved = len(outlets.relink(obj, old_names))
+                self.message_user(request, f"Sources linked again by name: {moved} changed outlet.")

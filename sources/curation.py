@@ -4,7 +4,7 @@ record which fields they edited, and keep an article's old address alive."""
 from django.db import transaction
 from django.db.models import Q
 
-from . import importer
+from . import importer, outlets
 from .models import OrganisationMention, SlugRedirect, Source
 
 
@@ -31,7 +31,7 @@ def record_curated_edit(source: Source, changed_fields) -> None:
 @transaction.atomic
 def merge_organisations(survivor, losers):
     """Move the losers' Sources to the survivor; their names live on as its aliases."""
-    aliases = survivor.alias_list
+    _keep_names(survivor, losers)
     for loser in losers:
         if loser.pk == survivor.pk:
             continue
@@ -44,11 +44,30 @@ def merge_organisations(survivor, losers):
             else:
                 mention.organisation = survivor
                 mention.save(update_fields=["organisation"])
-        aliases += [loser.name, *loser.alias_list]
         loser.delete()
-    survivor.aliases = "\n".join(dict.fromkeys(a for a in aliases if a != survivor.name))
-    survivor.save()
     return reapply_gazetteer(sources_naming(survivor))
+
+
+@transaction.atomic
+def merge_outlets(survivor, losers):
+    """Move the losers' Sources to the survivor; their names live on as its other names."""
+    _keep_names(survivor, losers)
+    for loser in losers:
+        if loser.pk == survivor.pk:
+            continue
+        Source.objects.filter(outlet_entity=loser).update(outlet_entity=survivor)
+        loser.delete()
+    return len(outlets.relink(survivor))
+
+
+def _keep_names(survivor, losers):
+    """The losers' names and other names become the survivor's other names."""
+    names = survivor.alias_list
+    for loser in losers:
+        if loser.pk != survivor.pk:
+            names += [loser.name, *loser.alias_list]
+    survivor.aliases = "\n".join(dict.fromkeys(n for n in names if n != survivor.name))
+    survivor.save()
 
 
 def sources_naming(entity):

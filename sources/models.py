@@ -5,7 +5,7 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from . import facets
+from . import facets, outlets
 
 
 def split_aliases(text):
@@ -13,7 +13,21 @@ def split_aliases(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class Country(models.Model):
+class NamedWithAliases(models.Model):
+    """A curated entity: known by `name`, also by the lines of `aliases`."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def alias_list(self):
+        return split_aliases(self.aliases)
+
+
+class Country(NamedWithAliases):
     code = models.CharField("ISO code", max_length=2, unique=True)
     name = models.CharField(max_length=100, unique=True)
     aliases = models.TextField(
@@ -26,15 +40,8 @@ class Country(models.Model):
         ordering = ["name"]
         verbose_name_plural = "countries"
 
-    def __str__(self):
-        return self.name
 
-    @property
-    def alias_list(self):
-        return split_aliases(self.aliases)
-
-
-class Organisation(models.Model):
+class Organisation(NamedWithAliases):
     class Kind(models.TextChoices):
         ARMED_GROUP = "armed_group", "Armed group"
         PARTY = "party", "Political party or movement"
@@ -57,13 +64,6 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
 
-    def __str__(self):
-        return self.name
-
-    @property
-    def alias_list(self):
-        return split_aliases(self.aliases)
-
     @property
     def description(self):
         """What it is, for its page: "Armed group · Afghanistan"."""
@@ -73,7 +73,23 @@ class Organisation(models.Model):
         return " · ".join(parts)
 
 
+class Outlet(NamedWithAliases):
+    """A publisher, curated like an organisation: its canonical name and other names. A
+    Source's outlet text is linked to the Outlet that has it as name or other name."""
+
+    name = models.CharField("canonical name", max_length=200, unique=True)
+    aliases = models.TextField(blank=True, help_text="One per line: other names and short forms (RFE/RL).")
+
+    class Meta:
+        ordering = ["name"]
+
+
 class SourceQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        outlets.link(objs)  # what save() does one by one
+        return super().bulk_create(objs, *args, **kwargs)
+
     def update(self, **kwargs):
         """Update, and reindex the touched Sources when the transaction commits.
 
@@ -93,8 +109,8 @@ class SourceQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a page of hits needs, fetched in a fixed number of queries: the listed
-        facets' values (sources/facets.py)."""
-        return self.prefetch_related(*(facet.prefetch() for facet in facets.LISTED))
+        facets' values (sources/facets.py) and the curated outlet."""
+        return self.select_related("outlet_entity").prefetch_related(*(facet.prefetch() for facet in facets.LISTED))
 
 
 class Source(models.Model):
@@ -130,6 +146,10 @@ class Source(models.Model):
     )
     slug = models.SlugField(max_length=120, unique=True)
     outlet = models.CharField(max_length=200, blank=True)
+    outlet_entity = models.ForeignKey(
+        Outlet, null=True, blank=True, editable=False, on_delete=models.SET_NULL,
+        verbose_name="outlet (curated)", help_text="Found from the outlet's name and the outlets' other names.",
+    )
     author = models.CharField(max_length=200, blank=True)
     dateline = models.CharField("dateline place", max_length=100, blank=True)
     published = models.DateField("publication date", null=True, blank=True)
@@ -188,6 +208,12 @@ class Source(models.Model):
 
     def get_absolute_url(self):
         return reverse("sources:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        outlets.link([self])
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "outlet_entity"}
+        super().save(*args, **kwargs)
 
     @property
     def years(self):

@@ -223,6 +223,10 @@ class _Parser:
         raise _Malformed("unexpected " + str(text))
 
 
+#: The fields a query may name, and the index field each searches (sources/search_indexes.py).
+INDEX_FIELDS = {"title": "title", "author": "author", "outlet": "outlet_text"}
+
+
 def _render_term(term, match_all):
     words = term.words
     if term.kind == "every":  # the anchor of a purely negative query
@@ -233,7 +237,7 @@ def _render_term(term, match_all):
         body = '"' + " ".join(words) + '"'
     else:
         body = words[0]
-    return (term.field + ":" if term.field else "") + body
+    return (INDEX_FIELDS[term.field] + ":" if term.field else "") + body
 
 
 def _render(node, match_all):

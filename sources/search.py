@@ -140,19 +140,26 @@ def _parse(q):
 
 
 def _apply(sqs, expression, query, skip=None):
-    """The words, then the query's facet filters (all but `skip`) and its date range."""
+    """The words, then ONE narrowing query: the query's facet filters (all but `skip`)
+    and its date range, AND-ed. (Stock Whoosh joins several narrowing queries wrongly.)"""
     if expression:
         sqs = sqs.filter(content=Raw("(%s)" % expression))
-    for facet, values in query.filters.items():
-        if facet == skip:
-            continue
-        sqs = sqs.narrow(SQ(**{f"{facet}__in": list(values)}))
-    return _in_range(sqs, query.dates)
-
-
-def _in_range(sqs, dates):
-    if not dates.is_set:
+    narrowing = [SQ(**{f"{facet}__in": list(values)}) for facet, values in query.filters.items() if facet != skip]
+    in_range = _in_range(query.dates)
+    if in_range is not None:
+        narrowing.append(in_range)
+    if not narrowing:
         return sqs
+    combined = narrowing[0]
+    for condition in narrowing[1:]:
+        combined &= condition
+    return sqs.narrow(combined)
+
+
+def _in_range(dates):
+    """The date range as a condition, or None without one."""
+    if not dates.is_set:
+        return None
     bounds = {}
     if dates.start:
         bounds["published_first__gte"] = dates.start
@@ -161,16 +168,17 @@ def _in_range(sqs, dates):
     in_range = SQ(**bounds)
     if dates.include_undated:
         in_range |= SQ(year__in=[facets.UNDATED])
-    return sqs.narrow(in_range)
+    return in_range
 
 
 def _undated_left_out(parsed, query) -> int:
-    """How many undated articles the date range leaves out (0 when they are included)."""
+    """How many undated articles the date range leaves out (0 when they are included or
+    the chosen years leave them out anyway)."""
     dates = query.dates
-    if not dates.is_set or dates.include_undated:
+    if not dates.is_set or dates.include_undated or (query.year and facets.UNDATED not in query.year):
         return 0
-    everything = _apply(_base_sqs(), parsed.expression, replace(query, **dict.fromkeys(DATE_PARAMS, "")))
-    return everything.narrow(SQ(year__in=[facets.UNDATED])).count()
+    undated_only = replace(query, year=(facets.UNDATED,), **dict.fromkeys(DATE_PARAMS, ""))
+    return _apply(_base_sqs(), parsed.expression, undated_only).count()
 
 
 def _sorted(sqs, query: SearchQuery, expression):

@@ -53,7 +53,8 @@ _FacetFields = type(indexes.SearchIndex)(
 class SourceIndex(_FacetFields, indexes.Indexable):
     text = indexes.CharField(document=True, use_template=False)
     title = indexes.CharField(model_attr="title", boost=2.0)
-    outlet = indexes.CharField(model_attr="outlet", default="")
+    # `outlet:` in a query: the outlet as the article names it and its canonical name.
+    outlet_text = indexes.CharField(default="")
     author = indexes.CharField(model_attr="author", default="")
     slug = indexes.CharField(model_attr="slug", indexed=False, stored=True)
     published = indexes.DateField(model_attr="published", null=True, stored=False)
@@ -92,6 +93,13 @@ class SourceIndex(_FacetFields, indexes.Indexable):
 
     def prepare_organisation(self, obj):
         return sorted({o.name for o in obj.organisations.all()})
+
+    def prepare_outlet(self, obj):
+        return [obj.outlet_entity.name] if obj.outlet_entity_id else []
+
+    def prepare_outlet_text(self, obj):
+        names = [obj.outlet, obj.outlet_entity.name if obj.outlet_entity_id else ""]
+        return " ".join(dict.fromkeys(name for name in names if name))
 
     def prepare_year(self, obj):
         year = obj.publication_year

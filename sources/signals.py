@@ -9,7 +9,7 @@ transaction commits (transaction.on_commit), in one batch (one index writer):
 * Source deleted -> remove;
 * CountryMention / OrganisationMention / MentionedYear saved or deleted, and
   m2m_changed on the through tables -> reindex that Source;
-* Country / Organisation saved (rename, alias edit) or deleted -> reindex its Sources.
+* Country / Organisation / Outlet saved (rename, alias edit) or deleted -> reindex its Sources.
 
 ``deferred_indexing()`` collects the pks of a whole run (an import) and indexes them in
 ONE batch on exit. ``reindex_sources(pks)`` indexes given pks now (admin actions, merges).
@@ -116,6 +116,7 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
             MentionedYear,
             Organisation,
             OrganisationMention,
+            Outlet,
             Source,
         )
 
@@ -129,7 +130,7 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
                             (signals.post_delete, self.mention_changed, model)]
         for through in (Source.countries.through, Source.organisations.through):
             connections.append((signals.m2m_changed, self.m2m_changed, through))
-        for model in (Country, Organisation):
+        for model in (Country, Organisation, Outlet):
             connections += [(signals.post_save, self.entity_changed, model),
                             (signals.pre_delete, self.entity_changed, model)]
         return connections
