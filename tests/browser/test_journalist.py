@@ -124,10 +124,13 @@ def test_journalist_searches_filters_reads_and_cites(browser_page, live_server, 
     assert page.locator(".copy-status").inner_text() == "Citation copied to the clipboard."
     page.screenshot(path=str(artifacts / "article-citation.png"))
 
-    # Follow a country link into a filtered search.
+    # Follow a country link to the country's page, and on into a filtered search.
     country_link = page.locator(".aside-block a.tag--country").first
     country = country_link.inner_text()
     country_link.click()
+    page.wait_for_url(re.compile(r"/countries/[a-z]{2}/$"))
+    assert page.locator("h1").inner_text() == country
+    page.get_by_role("link", name="Search them").click()
     page.wait_for_url(re.compile(r"/search/\?country="))
     assert chip_pairs(page) == [("country", country)]
     assert total(page) >= 1
