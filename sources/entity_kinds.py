@@ -1,9 +1,9 @@
-"""The kinds of curated entity that have pages of their own (/countries/, /organisations/),
-each declared once: its URL word, labels, the facet that filters by it, its model, and how
-a URL names one. A new kind (people, outlets) is one entry here.
+"""The kinds of curated entity that have pages of their own (/countries/, /organisations/,
+/outlets/), each declared once: its URL word, labels, the facet that filters by it, its
+model, and how a URL names one. A new kind (people) is one entry here.
 
 Countries are named by their ISO code (/countries/tj/: short, and stable when a curator
-corrects the name); organisations by a slug of their canonical name.
+corrects the name); organisations and outlets by a slug of their canonical name.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ class EntityKind:
     plural: str  # "Countries"
     facet: str  # the facet (sources/facets.py) that filters articles by it
     model_name: str
-    mention_name: str  # the through model's query name from the entity ("countrymention")
+    sources_path: str  # from the entity to its Sources ("countrymention__source")
+    with_heading: str  # above its list on another entity's page
     slug_of: Callable[[object], str]
     find: Callable[[str], object | None]
 
@@ -33,9 +34,9 @@ class EntityKind:
 
     def with_counts(self, name_contains=""):
         """Every entity of this kind with `articles`: its published Sources, most first."""
-        mention = self.mention_name
+        path = self.sources_path
         entities = self.model.objects.annotate(
-            articles=Count(f"{mention}__source", filter=Q(**{f"{mention}__source__is_published": True}))
+            articles=Count(path, filter=Q(**{f"{path}__is_published": True}))
         )
         if name_contains:
             entities = entities.filter(Q(name__icontains=name_contains) | Q(aliases__icontains=name_contains))
@@ -46,18 +47,29 @@ def _country_by_code(slug):
     return apps.get_model("sources", "Country").objects.filter(code__iexact=slug[:2]).first() if len(slug) == 2 else None
 
 
-def _organisation_by_slug(slug):
-    for organisation in apps.get_model("sources", "Organisation").objects.only("pk", "name"):
-        if slugify(organisation.name) == slug:
-            return apps.get_model("sources", "Organisation").objects.get(pk=organisation.pk)
-    return None
+def _by_name_slug(model_name):
+    def find(slug):
+        model = apps.get_model("sources", model_name)
+        for entity in model.objects.only("pk", "name"):
+            if slugify(entity.name) == slug:
+                return model.objects.get(pk=entity.pk)
+        return None
+
+    return find
+
+
+def _name_slug(entity):
+    return slugify(entity.name)
 
 
 KINDS = (
-    EntityKind("countries", "Country", "Countries", "country", "Country", "countrymention",
-               lambda country: country.code.lower(), _country_by_code),
+    EntityKind("countries", "Country", "Countries", "country", "Country", "countrymention__source",
+               "Countries mentioned with it", lambda country: country.code.lower(), _country_by_code),
     EntityKind("organisations", "Organisation", "Organisations", "organisation", "Organisation",
-               "organisationmention", lambda organisation: slugify(organisation.name), _organisation_by_slug),
+               "organisationmention__source", "Organisations mentioned with it", _name_slug,
+               _by_name_slug("Organisation")),
+    EntityKind("outlets", "Outlet", "Outlets", "outlet", "Outlet", "source",
+               "Outlets that published it", _name_slug, _by_name_slug("Outlet")),
 )
 BY_WORD = {kind.word: kind for kind in KINDS}
 BY_FACET = {kind.facet: kind for kind in KINDS}

@@ -4,7 +4,7 @@ database: lists with counts, one page each, its JSON, unpublished articles never
 import pytest
 from django.utils.text import slugify
 
-from sources.models import Country, Organisation
+from sources.models import Country, Organisation, Outlet
 from tests.factories import make_source
 from tests.fixtures_search import rebuild_index
 
@@ -91,3 +91,24 @@ def test_article_page_chips_lead_to_the_entity_pages(client, world):
     html = client.get(source.get_absolute_url()).content.decode()
     assert '<a class="tag tag--country" href="/countries/xn/">Narnia</a>' in html
     assert f'href="/organisations/{slugify(world[1].name)}/"' in html
+
+
+def test_an_outlet_page_counts_its_articles_under_all_its_names(client, world):
+    make_source("Narnia wire one", outlet="Narnia Wire", countries=["Narnia"])
+    make_source("Narnia wire two", outlet="NW", countries=["Narnia"])
+    Outlet.objects.filter(name="Narnia Wire").update(aliases="NW")
+    nw = Outlet.objects.get(name="NW")
+    from sources.curation import merge_outlets
+
+    merge_outlets(Outlet.objects.get(name="Narnia Wire"), [nw])
+    make_source("Narnia wire draft", outlet="Narnia Wire", is_published=False)
+    rebuild_index()
+    html = client.get("/outlets/").content.decode()
+    assert '<a href="/outlets/narnia-wire/">Narnia Wire</a> <span class="entity-list__count">2 articles</span>' in html
+    data = client.get("/api/outlets/narnia-wire").json()
+    assert data["name"] == "Narnia Wire" and data["other_names"] == ["NW"] and data["articles"] == 2
+    assert {"name": "Narnia", "articles": 2} in data["mentioned_with"]["countries"]
+    country = client.get("/api/countries/xn").json()
+    assert {"name": "Narnia Wire", "articles": 2} in country["mentioned_with"]["outlets"]
+    html = client.get("/countries/xn/").content.decode()
+    assert "Outlets that published it" in html and 'href="/outlets/narnia-wire/"' in html
