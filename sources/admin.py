@@ -235,17 +235,21 @@ class ReapplyOnSaveMixin:
             self.message_user(request, f"Re-applied to the Sources that name it: {changed} changed.")
 
 
-@admin.register(Country)
-class CountryAdmin(ReapplyOnSaveMixin, admin.ModelAdmin):
-    list_display = ["name", "code", "source_count"]
-    search_fields = ["name", "code", "aliases"]
+class SourceCountMixin:
+    """A `source_count` column (sortable): how many Sources name the entity."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(source_count=Count("source"))
 
     @admin.display(ordering="source_count", description="Sources")
-    def source_count(self, country):
-        return country.source_count
+    def source_count(self, entity):
+        return entity.source_count
+
+
+@admin.register(Country)
+class CountryAdmin(ReapplyOnSaveMixin, SourceCountMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "source_count"]
+    search_fields = ["name", "code", "aliases"]
 
 
 class MergeForm(forms.Form):
@@ -286,7 +290,7 @@ class MergeActionMixin:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ReapplyOnSaveMixin, MergeActionMixin, admin.ModelAdmin):
+class OrganisationAdmin(ReapplyOnSaveMixin, MergeActionMixin, SourceCountMixin, admin.ModelAdmin):
     merge_entities = staticmethod(curation.merge_organisations)
     list_display = ["name", "kind", "country", "source_count"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
@@ -294,28 +298,14 @@ class OrganisationAdmin(ReapplyOnSaveMixin, MergeActionMixin, admin.ModelAdmin):
     autocomplete_fields = ["country"]
     actions = ["merge"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(source_count=Count("source"))
-
-    @admin.display(ordering="source_count", description="Sources")
-    def source_count(self, organisation):
-        return organisation.source_count
-
 
 
 @admin.register(Outlet)
-class OutletAdmin(MergeActionMixin, admin.ModelAdmin):
+class OutletAdmin(MergeActionMixin, SourceCountMixin, admin.ModelAdmin):
     merge_entities = staticmethod(curation.merge_outlets)
     list_display = ["name", "other_names", "source_count"]
     search_fields = ["name", "aliases"]
     actions = ["merge"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(source_count=Count("source"))
-
-    @admin.display(ordering="source_count", description="Sources")
-    def source_count(self, outlet):
-        return outlet.source_count
 
     @admin.display(description="Other names")
     def other_names(self, outlet):

@@ -50,10 +50,8 @@ def _country_by_code(slug):
 def _by_name_slug(model_name):
     def find(slug):
         model = apps.get_model("sources", model_name)
-        for entity in model.objects.only("pk", "name"):
-            if slugify(entity.name) == slug:
-                return model.objects.get(pk=entity.pk)
-        return None
+        pk = next((pk for pk, name in model.objects.values_list("pk", "name") if slugify(name) == slug), None)
+        return None if pk is None else model.objects.get(pk=pk)
 
     return find
 

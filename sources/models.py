@@ -209,11 +209,22 @@ class Source(models.Model):
     def get_absolute_url(self):
         return reverse("sources:detail", kwargs={"slug": self.slug})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        source = super().from_db(db, field_names, values)
+        source._outlet_as_loaded = source.__dict__.get("outlet")
+        return source
+
     def save(self, *args, **kwargs):
-        outlets.link([self])
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "outlet_entity"}
+        # Linked again only when the outlet text changed (or was never linked): a change
+        # on the outlets' side is relinked by sources.outlets.relink, not by every save.
+        unchanged = self.outlet_entity_id and self.outlet == getattr(self, "_outlet_as_loaded", None)
+        if not unchanged:
+            outlets.link([self])
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "outlet_entity"}
         super().save(*args, **kwargs)
+        self._outlet_as_loaded = self.outlet
 
     @property
     def years(self):

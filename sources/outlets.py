@@ -6,7 +6,7 @@ publisher is there for curators to rename and merge."""
 from django.apps import apps
 
 # The region's wire services and outlets that go by several names; every other outlet a
-# Source names becomes an Outlet of its own (sources/outlets.py), for curators to edit.
+# Source names becomes an Outlet of its own, for curators to edit.
 STARTER_OUTLETS = {
     "Radio Free Europe/Radio Liberty": ["RFE/RL", "RFERL", "Radio Free Europe", "Radio Liberty"],
     "The Times of Central Asia": ["TCA", "Times of Central Asia"],
@@ -46,18 +46,17 @@ def alias_table() -> dict[str, int]:
 
 
 def link(sources, table=None) -> None:
-    """Set each Source's outlet_entity from its outlet text (in memory; the caller saves)."""
+    """Set each Source's outlet_entity from its outlet text (in memory; the caller saves).
+    The alias table is read once, and only when some Source names an outlet."""
     Outlet = apps.get_model("sources", "Outlet")
     for source in sources:
-        name = " ".join(source.outlet.split())
-        if not name:
+        key = normalise(source.outlet)
+        if not key:
             source.outlet_entity_id = None
             continue
         table = alias_table() if table is None else table
-        key = normalise(name)
         if key not in table:
-            outlet, _ = Outlet.objects.get_or_create(name=name[:200])
-            table[key] = outlet.pk
+            table[key] = Outlet.objects.get_or_create(name=" ".join(source.outlet.split())[:200])[0].pk
         source.outlet_entity_id = table[key]
 
 
@@ -72,14 +71,15 @@ def relink(outlet, old_names=()) -> list[int]:
     for name in names:
         concerned |= Q(outlet__iexact=name)
     table = alias_table()
-    changed = []
+    moved = {}  # new outlet pk -> the pks of the Sources that go to it
     for source in Source.objects.filter(concerned).only("pk", "outlet", "outlet_entity_id"):
         before = source.outlet_entity_id
         link([source], table)
         if source.outlet_entity_id != before:
-            changed.append(source.pk)
-            Source.objects.filter(pk=source.pk).update(outlet_entity_id=source.outlet_entity_id)
-    return changed
+            moved.setdefault(source.outlet_entity_id, []).append(source.pk)
+    for outlet_pk, pks in moved.items():
+        Source.objects.filter(pk__in=pks).update(outlet_entity_id=outlet_pk)
+    return [pk for pks in moved.values() for pk in pks]
 
 
 def shadowed_by(outlet) -> list:

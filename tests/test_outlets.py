@@ -100,3 +100,17 @@ def test_admin_merge_moves_sources_and_keeps_the_names(admin_client, client, fre
     facet, _ = outlet_facet(client, q="Osh market")
     assert facet == {"Kloop.kg": 2}
     assert make_source("Later", outlet="kloop").outlet_entity == keep  # the name lives on
+
+
+def test_editing_the_outlet_text_relinks_and_other_saves_leave_the_link():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    source = Source.objects.get(pk=make_source("Wire piece", outlet="Kloop").pk)  # as loaded
+    source.title = "Wire piece, corrected"
+    with CaptureQueriesContext(connection) as ran:
+        source.save()
+    assert ran.captured_queries and not [q for q in ran.captured_queries if "sources_outlet" in q["sql"]]
+    source.outlet = "RFE/RL"
+    source.save()
+    assert Source.objects.get(pk=source.pk).outlet_entity.name == RFERL
