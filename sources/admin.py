@@ -12,10 +12,14 @@ from django.views.decorators.csrf import csrf_exempt
 from . import admin_import, curation, outlets
 from .admin_filters import CountryFilter, DerivedTitleFilter, MentionedYearFilter, OrganisationFilter
 from .formatting import date_with_precision
-from .models import Country, CountryMention, ImportJob, Organisation, OrganisationMention, Outlet, Source
+from .models import (
+    Country, CountryMention, ImportJob, Organisation, OrganisationMention, Outlet, Person, PersonMention, Source,
+)
 from .signals import deferred_indexing
 
 LISTED_TITLE_LENGTH = 90
+# The Source field a curator owns once they edit an inline of mention rows.
+CURATED_BY_INLINE = {CountryMention: "countries", OrganisationMention: "organisations", PersonMention: "people"}
 
 
 def mention_count(model):
@@ -41,6 +45,15 @@ class OrganisationMentionInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation")
+
+
+class PersonMentionInline(admin.TabularInline):
+    model = PersonMention
+    autocomplete_fields = ["person"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
 
 
 class PublicationYearFilter(admin.SimpleListFilter):
@@ -82,7 +95,7 @@ class SourceAdmin(admin.ModelAdmin):
         ("Text", {"fields": ["text", "text_beside_raw", "removed_lines_table", "references_list"]}),
         ("Provenance", {"fields": ["provenance", "captured_at", "curated_fields", "created", "updated"]}),
     ]
-    inlines = [CountryMentionInline, OrganisationMentionInline]
+    inlines = [CountryMentionInline, OrganisationMentionInline, PersonMentionInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["publish", "unpublish", "confirm_derived_titles", "reextract"]
     list_per_page = 50
@@ -166,7 +179,7 @@ class SourceAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if change and formset.has_changed():
-            field = "countries" if formset.model is CountryMention else "organisations"
+            field = CURATED_BY_INLINE[formset.model]
             source = form.instance
             if field not in source.curated_fields:
                 source.curated_fields = sorted({*source.curated_fields, field})
@@ -225,14 +238,21 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 
 class ReapplyOnSaveMixin:
-    """Saving a country or organisation re-applies it to the Sources that name it."""
+    """Saving a country, organisation or person re-applies it to the Sources that name it."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if {"name", "aliases"} & set(form.changed_data):
-            with deferred_indexing():
-                changed = curation.reapply_gazetteer(curation.sources_naming(obj))
-            self.message_user(request, f"Re-applied to the Sources that name it: {changed} changed.")
+        if names_changed(form):
+            self.reapply(request, obj)
+
+    def reapply(self, request, entity):
+        with deferred_indexing():
+            changed = curation.reapply_gazetteer(curation.sources_naming(entity))
+        self.message_user(request, f"Re-applied to the Sources that name it: {changed} changed.")
+
+
+def names_changed(form):
+    return bool({"name", "aliases"} & set(form.changed_data))
 
 
 class SourceCountMixin:
@@ -298,6 +318,26 @@ class OrganisationAdmin(ReapplyOnSaveMixin, MergeActionMixin, SourceCountMixin, 
     autocomplete_fields = ["country"]
     actions = ["merge"]
 
+
+
+@admin.register(Person)
+class PersonAdmin(ReapplyOnSaveMixin, MergeActionMixin, SourceCountMixin, admin.ModelAdmin):
+    merge_entities = staticmethod(curation.merge_people)
+    list_display = ["name", "description", "other_names", "found_in_text", "source_count"]
+    list_filter = ["found_in_text"]
+    readonly_fields = ["slug", "found_in_text"]
+    search_fields = ["name", "aliases", "description"]
+    actions = ["merge"]
+
+    def save_model(self, request, obj, form, change):
+        was_found, obj.found_in_text = obj.found_in_text, False  # saved by a curator: reviewed
+        super().save_model(request, obj, form, change)
+        if was_found and not names_changed(form):
+            self.reapply(request, obj)  # now looked for in every article, not only where introduced
+
+    @admin.display(description="Other names")
+    def other_names(self, person):
+        return ", ".join(person.alias_list)
 
 
 @admin.register(Outlet)

@@ -1,5 +1,6 @@
-"""Search-time aliases: a query for one name of an organisation finds its other names too
-(Daesh finds ISIS and Islamic State), the way the facets already treat them as one."""
+"""Search-time aliases: a query for one name of an organisation or a person finds its other
+names too (Daesh finds ISIS and Islamic State, Khalimov finds Halimov), the way the facets
+already treat them as one."""
 
 import re
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ class AliasTable:
 
     @classmethod
     def from_names(cls, groups):
-        """groups: an iterable of name lists, one list per organisation."""
+        """groups: an iterable of name lists, one list per organisation or person."""
         table = cls()
         for names in groups:
             names = [n for n in dict.fromkeys(names) if len(n) >= MIN_ALIAS_LENGTH and words_of(n)]
@@ -38,13 +39,16 @@ class AliasTable:
         return table
 
     def names_for(self, words):
-        """All names of the organisation these words name, or [] when they name none."""
+        """All names of the organisation or person these words name, or [] when they name none."""
         return self.exact.get(tuple(words)) or self.folded.get(tuple(w.lower() for w in words)) or []
 
 
 def load_alias_table():
-    from .models import Organisation
+    from .models import Organisation, Person
 
+    # People without other names (most of those the rules found) have nothing to add.
+    people = Person.objects.exclude(aliases="").only("name", "aliases")
     return AliasTable.from_names(
-        [o.name, *o.alias_list] for o in Organisation.objects.only("name", "aliases")
+        [entity.name, *entity.alias_list]
+        for entity in [*Organisation.objects.only("name", "aliases"), *people]
     )

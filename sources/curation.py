@@ -1,11 +1,15 @@
-"""What curators do beyond editing a field: merge organisations, re-apply the gazetteer,
-record which fields they edited, and keep an article's old address alive."""
+"""What curators do beyond editing a field: merge organisations, people and outlets,
+re-apply the gazetteer, record which fields they edited, and keep an article's old
+address alive."""
 
 from django.db import transaction
 from django.db.models import Q
 
 from . import importer, outlets
-from .models import OrganisationMention, SlugRedirect, Source
+from .models import OrganisationMention, PersonMention, SlugRedirect, Source
+
+# The relation from a Source to each kind of mentioned entity.
+RELATIONS = {"country": "countries", "organisation": "organisations", "person": "people"}
 
 
 def record_curated_edit(source: Source, changed_fields) -> None:
@@ -28,22 +32,32 @@ def record_curated_edit(source: Source, changed_fields) -> None:
             source.slug = new_slug
 
 
-@transaction.atomic
 def merge_organisations(survivor, losers):
     """Move the losers' Sources to the survivor; their names live on as its aliases."""
+    return _merge_mentioned(survivor, losers, OrganisationMention, "organisation")
+
+
+def merge_people(survivor, losers):
+    """Move the losers' mentions to the survivor; their names live on as its other names."""
+    survivor.found_in_text = False  # a curator's decision: looked for everywhere from now on
+    return _merge_mentioned(survivor, losers, PersonMention, "person")
+
+
+@transaction.atomic
+def _merge_mentioned(survivor, losers, mention_model, field):
     _keep_names(survivor, losers)
     for loser in losers:
         if loser.pk == survivor.pk:
             continue
-        for mention in OrganisationMention.objects.filter(organisation=loser).select_related("source"):
-            existing = OrganisationMention.objects.filter(source=mention.source, organisation=survivor).first()
+        for mention in mention_model.objects.filter(**{field: loser}).select_related("source"):
+            existing = mention_model.objects.filter(source=mention.source, **{field: survivor}).first()
             if existing:
                 existing.mentions += mention.mentions
                 existing.save(update_fields=["mentions"])
                 mention.delete()
             else:
-                mention.organisation = survivor
-                mention.save(update_fields=["organisation"])
+                setattr(mention, field, survivor)
+                mention.save(update_fields=[field])
         loser.delete()
     return reapply_gazetteer(sources_naming(survivor))
 
@@ -71,13 +85,13 @@ def _keep_names(survivor, losers):
 
 
 def sources_naming(entity):
-    """Sources linked to a country or organisation, or whose text names it (candidates
-    for re-extraction after its names changed)."""
+    """Sources linked to a country, organisation or person, or whose text names it
+    (candidates for re-extraction after its names changed)."""
     names = [entity.name, *entity.alias_list]
     matches = Q()
     for name in names:
         matches |= Q(text__icontains=name)
-    linked = Q(countries=entity) if entity._meta.model_name == "country" else Q(organisations=entity)
+    linked = Q(**{RELATIONS[entity._meta.model_name]: entity})
     return Source.objects.filter(matches | linked).distinct()
 
 

@@ -1,9 +1,9 @@
 """The kinds of curated entity that have pages of their own (/countries/, /organisations/,
-/outlets/), each declared once: its URL word, labels, the facet that filters by it, its
-model, and how a URL names one. A new kind (people) is one entry here.
+/people/, /outlets/), each declared once: its URL word, labels, the facet that filters by
+it, its model, and how a URL names one. A new kind is one entry here.
 
 Countries are named by their ISO code (/countries/tj/: short, and stable when a curator
-corrects the name); organisations and outlets by a slug of their canonical name.
+corrects the name); organisations, people and outlets by a slug of their canonical name.
 """
 
 from __future__ import annotations
@@ -66,6 +66,9 @@ KINDS = (
     EntityKind("organisations", "Organisation", "Organisations", "organisation", "Organisation",
                "organisationmention__source", "Organisations mentioned with it", _name_slug,
                _by_name_slug("Organisation")),
+    EntityKind("people", "Person", "People", "person", "Person", "personmention__source",
+               "People mentioned with it", lambda person: person.slug,
+               lambda slug: apps.get_model("sources", "Person").objects.filter(slug=slug).first()),
     EntityKind("outlets", "Outlet", "Outlets", "outlet", "Outlet", "source",
                "Outlets that published it", _name_slug, _by_name_slug("Outlet")),
 )

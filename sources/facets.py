@@ -87,6 +87,8 @@ FACETS = (
           _most_mentioned("countries", "Country", "countrymention")),
     Facet("organisation", "Organisation", as_text, "organisations", _names("organisations"),
           _most_mentioned("organisations", "Organisation", "organisationmention")),
+    Facet("person", "Person", as_text, "people", _names("people"),
+          _most_mentioned("people", "Person", "personmention")),
     Facet("outlet", "Outlet", as_text),
     Facet("year", "Year published", as_year_or_undated),
     Facet("mentioned_year", "Years mentioned", as_year, "years", lambda source: source.years,

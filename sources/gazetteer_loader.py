@@ -1,7 +1,7 @@
 """Fill the curated tables from the gazetteer shipped in sources/data/.
 
-Only missing rows are added: a country or organisation that already exists (by ISO code or
-canonical name) is left as curators made it. Runs once from a data migration, so a merge or
+Only missing rows are added: a country, organisation or person that already exists (by ISO
+code or canonical name) is left as curators made it. Runs once from a data migration, so a merge or
 deletion a curator makes is not undone by the next `migrate`; `load_gazetteer` runs it on
 demand after the shipped data grew.
 """
@@ -41,3 +41,17 @@ def load_gazetteer(Country, Organisation):
     ]
     Organisation.objects.bulk_create(new_organisations)
     return len(new_countries), len(new_organisations)
+
+
+def load_people(Person):
+    """The shipped people the table lacks (by canonical name). Takes the model class, as above."""
+    from .models import new_slugs  # works on a migration's historical model too
+
+    known = set(Person.objects.values_list("name", flat=True))
+    shipped = [p for p in load_default_gazetteer().people if p.name not in known]
+    slugs = new_slugs(Person, [p.name for p in shipped])
+    Person.objects.bulk_create(
+        Person(name=p.name, aliases="\n".join(p.aliases), description=p.description, slug=slugs[p.name])
+        for p in shipped
+    )
+    return len(shipped)

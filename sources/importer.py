@@ -11,9 +11,7 @@ article is not new, each in its own savepoint; a failure leaves nothing half-wri
 the rest of the batch goes on. Fields a curator edited are never overwritten.
 """
 
-import contextvars
 import itertools
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,20 +20,14 @@ from django.db import IntegrityError, connections, router, transaction
 from slugify import slugify
 
 from .ingest import files as ingest_files
-from .ingest.gazetteer import Gazetteer, GazCountry, GazOrganisation
+from .import_context import current_context, import_context, without_context  # noqa: F401 (import_context: public)
+from .ingest.gazetteer import Gazetteer, GazCountry, GazOrganisation, GazPerson
 from .ingest.parallel import parse_file, parse_files
 from .ingest import pipeline
 from .ingest.pipeline import Article, undecodable_count
 from .ingest.read import WEB_ARCHIVE_SUFFIXES, strip_bidi_controls
-from .models import (
-    Country,
-    CountryMention,
-    MentionedYear,
-    Organisation,
-    OrganisationMention,
-    SlugRedirect,
-    Source,
-)
+from .mentions import apply_mentions, insert_mentions, take_new_mention_rows
+from .models import Country, Organisation, Person, SlugRedirect, Source
 from .signals import touch
 
 #: Files stored per database transaction (each article in its own savepoint).
@@ -90,70 +82,8 @@ def gazetteer_from_db():
     return Gazetteer(
         countries=[GazCountry(c.code, c.name, c.alias_list) for c in Country.objects.all()],
         organisations=[GazOrganisation(o.name, o.alias_list) for o in Organisation.objects.all()],
+        people=[GazPerson(p.name, p.alias_list) for p in Person.objects.filter(found_in_text=False)],
     )
-
-
-# --- one import run's look-up tables ------------------------------------------------
-
-class ImportContext:
-    """What one import run looks up again and again, loaded once.
-
-    * ids of countries (by code) and organisations (by name), for the mention rows;
-    * the fingerprints and (file, position) pairs already stored: a miss in these sets
-      means "no such Source", so a new article costs no look-up query (the (file,
-      position) look-up has no index and scanned the whole table per article); a hit
-      still loads the Source from the database, exactly as before;
-    * the slugs already taken (Sources and redirects).
-
-    These are snapshots. A row another process writes meanwhile is caught by the unique
-    constraints (fingerprint, slug) or the foreign keys: the article's transaction then
-    rolls back and `import_file` stores it again without the context, with the queries.
-    """
-
-    def __init__(self):
-        self.country_ids = dict(Country.objects.values_list("code", "pk"))
-        self.organisation_ids = dict(Organisation.objects.values_list("name", "pk"))
-        rows = Source.objects.order_by().values_list(
-            "fingerprint", "source_file", "position", "source_file_is_base_name"
-        )
-        self.fingerprints = set()
-        self.positions = set()
-        self.base_name_positions = set()  # of Sources stored under the file's name only
-        for fingerprint, source_file, position, is_base_name in rows.iterator(chunk_size=5000):
-            self.fingerprints.add(fingerprint)
-            self.positions.add((source_file, position))
-            if is_base_name:
-                self.base_name_positions.add((source_file, position))
-        self.slugs = set(Source.objects.order_by().values_list("slug", flat=True))
-        self.slugs.update(SlugRedirect.objects.order_by().values_list("old_slug", flat=True))
-
-    def stored(self, source):
-        """Record a committed Source."""
-        self.fingerprints.add(source.fingerprint)
-        self.positions.add((source.source_file, source.position))
-        self.slugs.add(source.slug)
-
-
-_context: contextvars.ContextVar[ImportContext | None] = contextvars.ContextVar("import_context", default=None)
-
-
-@contextmanager
-def import_context():
-    """Use one ImportContext for the imports inside the block (this thread only)."""
-    token = _context.set(ImportContext())
-    try:
-        yield _context.get()
-    finally:
-        _context.reset(token)
-
-
-@contextmanager
-def _without_context():
-    token = _context.set(None)
-    try:
-        yield
-    finally:
-        _context.reset(token)
 
 
 # --- reading and storing ---------------------------------------------------------------
@@ -195,7 +125,7 @@ def store_group(group):
 def _all_new(group) -> bool:
     """Whether the import's context says no article of the group is stored yet, and no two
     of them are the same article (those are found, not created: one by one)."""
-    context = _context.get()
+    context = current_context()
     if context is None or not connections[router.db_for_write(Source)].features.can_return_rows_from_bulk_insert:
         return False
     fingerprints, positions = set(), set()
@@ -215,7 +145,7 @@ def _all_new(group) -> bool:
 
 def _create_together(group):
     """Create every article of the group in one savepoint (see store_group)."""
-    context = _context.get()
+    context = current_context()
     sources, new_rows, slugs = [], [], set()
     for path, articles, _reason in group:
         for article in articles:
@@ -226,10 +156,10 @@ def _create_together(group):
             slugs.add(source.slug)
             apply_mentions(source, article)
             sources.append(source)
-            new_rows += _take_new_mention_rows(source)
+            new_rows += take_new_mention_rows(source)
     with transaction.atomic():
         Source.objects.bulk_create(sources)  # sets their pks, which the mention rows take
-        _insert_mentions(new_rows)
+        insert_mentions(new_rows)
         touch(*(source.pk for source in sources))  # bulk_create sends no post_save
     created = iter(sources)
     stored = []
@@ -250,7 +180,7 @@ def store_articles(path, articles, reason=None):
     """Store the articles parsed from one file; `reason` is why the file could not be parsed."""
     if reason is not None:
         return [Outcome(str(path), FAILED, reason=reason)]
-    context = _context.get()
+    context = current_context()
     outcomes = []
     for article in articles:
         label = _label(path, article, articles)
@@ -261,7 +191,7 @@ def store_articles(path, articles, reason=None):
                 if context is None:
                     raise
                 # Someone else wrote a row the context did not know of: again, with queries.
-                with _without_context():
+                with without_context():
                     status, pk = store_article(article, path.name)
         except Exception as exc:  # one bad article must not stop the batch
             outcomes.append(Outcome(label, FAILED, article.title, reason=f"{type(exc).__name__}: {exc}"))
@@ -284,7 +214,7 @@ def _label(path, article, articles):
 
 def store_article(article: Article, file_name: str) -> tuple[str, int]:
     """Create or update the article's Source; returns (status, Source pk)."""
-    context = _context.get()
+    context = current_context()
     with transaction.atomic():
         source = find_existing(article, file_name)
         if source is None:
@@ -292,7 +222,7 @@ def store_article(article: Article, file_name: str) -> tuple[str, int]:
             source.slug = unique_slug(source.title)
             source.save()
             apply_mentions(source, article)
-            _insert_mentions(_take_new_mention_rows(source))
+            insert_mentions(take_new_mention_rows(source))
             status = CREATED
         else:
             took_over = _take_over(source, file_name)
@@ -318,25 +248,10 @@ def _new_source(article, file_name):
     return source
 
 
-def _take_new_mention_rows(source):
-    """The rows apply_mentions listed; from now on it compares with the stored rows."""
-    return vars(source).pop("_new_mention_rows")
-
-
-def _insert_mentions(rows):
-    """Insert listed mention rows, (model, saved Source, field values), one query per model
-    (in each table, in the rows' order)."""
-    for model in (CountryMention, OrganisationMention, MentionedYear):
-        # source_id, not source: setting a relation costs more than the rest of the row.
-        of_model = [model(source_id=source.pk, **values) for row_model, source, values in rows if row_model is model]
-        if of_model:
-            model.objects.bulk_create(of_model)
-
-
 def find_existing(article, file_name):
     """The article's Source by fingerprint, by (file, position), or by (file's name,
     position) among the Sources stored before files were known by their path."""
-    context = _context.get()
+    context = current_context()
     source = None
     if context is None or article.fingerprint in context.fingerprints:
         source = Source.objects.filter(fingerprint=article.fingerprint).first()
@@ -359,7 +274,7 @@ def _take_over(source, file_name):
     file of that name is then a different file). Returns whether it did."""
     if not source.source_file_is_base_name:
         return False
-    context = _context.get()
+    context = current_context()
     if context is not None:
         context.base_name_positions.discard((source.source_file, source.position))
     source.source_file, source.source_file_is_base_name = file_name, False
@@ -399,63 +314,8 @@ def apply_article(source: Source, article: Article) -> bool:
     return changed
 
 
-def apply_mentions(source: Source, article: Article) -> bool:
-    """Set countries, organisations and years from the article. Returns whether anything changed."""
-    changed = False
-    if "countries" not in source.curated_fields:
-        ids = _country_ids(article.countries)
-        wanted = {ids[code]: count for code, count in article.countries.items() if code in ids}
-        changed |= sync_mentions(CountryMention, source, "country_id", wanted)
-    if "organisations" not in source.curated_fields:
-        ids = _organisation_ids(article.organisations)
-        wanted = {ids[name]: count for name, count in article.organisations.items() if name in ids}
-        changed |= sync_mentions(OrganisationMention, source, "organisation_id", wanted)
-    changed |= sync_mentions(MentionedYear, source, "year", dict(article.years))
-    return changed
-
-
-def _country_ids(codes):
-    """{ISO code: pk}, from the import's snapshot when there is one."""
-    context = _context.get()
-    if context is not None:
-        return context.country_ids
-    return dict(Country.objects.filter(code__in=codes).values_list("code", "pk"))
-
-
-def _organisation_ids(names):
-    """{canonical name: pk}, from the import's snapshot when there is one."""
-    context = _context.get()
-    if context is not None:
-        return context.organisation_ids
-    return dict(Organisation.objects.filter(name__in=names).values_list("name", "pk"))
-
-
-def sync_mentions(model, source, key, wanted):
-    """Make the source's mention rows equal `wanted` ({key value: mention count}).
-
-    A Source being created (see _new_source) only gets its rows listed, for one insert:
-    bulk_create sends no post_save, the Source is queued for indexing by whoever saves it."""
-    new_rows = getattr(source, "_new_mention_rows", None)
-    if new_rows is not None:
-        new_rows += [(model, source, {key: value, "mentions": mentions}) for value, mentions in wanted.items()]
-        return bool(wanted)
-    current = {getattr(row, key): row for row in model.objects.filter(source=source)}
-    if {k: row.mentions for k, row in current.items()} == wanted:
-        return False
-    stale = [row.pk for k, row in current.items() if k not in wanted]
-    model.objects.filter(pk__in=stale).delete()
-    for value, mentions in wanted.items():
-        row = current.get(value)
-        if row is None:
-            model.objects.create(source=source, mentions=mentions, **{key: value})
-        elif row.mentions != mentions:
-            row.mentions = mentions
-            row.save(update_fields=["mentions"])
-    return True
-
-
 def unique_slug(title, exclude_pk=None):
-    context = _context.get()
+    context = current_context()
     if context is not None and exclude_pk is None:
         # The slugs taken when the import started plus those it stored since; the unique
         # constraint still guards against a slug taken meanwhile by someone else.

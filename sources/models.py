@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from slugify import slugify
 
 from . import facets, outlets
 
@@ -73,6 +74,56 @@ class Organisation(NamedWithAliases):
         return " · ".join(parts)
 
 
+class Person(NamedWithAliases):
+    """Someone articles name, found by the gazetteer (name and other names) or introduced in
+    the text by a title or role; curators correct, describe and merge them."""
+
+    name = models.CharField("canonical name", max_length=200, unique=True)
+    aliases = models.TextField(
+        blank=True,
+        help_text="One per line: spellings, transliterations, other scripts (Khalimov, Халимов). "
+        "A bare surname here matches on its own; otherwise a surname counts only after the full name.",
+    )
+    description = models.CharField(max_length=300, blank=True, help_text="Who they are: “Interior Minister of Tajikistan”.")
+    # The page's address, made once from the name and kept when a curator corrects the name.
+    # Stored (not derived like an organisation's) because people are many: thousands.
+    slug = models.SlugField(max_length=120, unique=True, editable=False)
+    # Not in the gazetteer until a curator saves it: an import's result must not depend on
+    # the names earlier imports happened to find (a re-import would find more).
+    found_in_text = models.BooleanField(
+        "found in text, not reviewed", default=False,
+        help_text="Added by an import from a name introduced in an article. Saved by a curator, "
+        "the person is looked for in every article, like the shipped ones.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = new_slugs(Person, [self.name])[self.name]
+        super().save(*args, **kwargs)
+
+
+def new_slugs(model, names):
+    """{name: a slug no row of `model` has}, transliterated ("Халимов" -> "khalimov") and
+    unique among the names too ("-2", "-3" after the first)."""
+    wanted = {name: slugify(name, max_length=100, word_boundary=True) or "unnamed" for name in names}
+    taken = set(model.objects.filter(slug__in=wanted.values()).values_list("slug", flat=True))
+    for base in list(taken):
+        taken.update(model.objects.filter(slug__startswith=f"{base}-").values_list("slug", flat=True))
+    slugs = {}
+    for name, base in wanted.items():
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        slugs[name] = slug
+    return slugs
+
+
 class Outlet(NamedWithAliases):
     """A publisher, curated like an organisation: its canonical name and other names. A
     Source's outlet text is linked to the Outlet that has it as name or other name."""
@@ -134,6 +185,7 @@ class Source(models.Model):
         "text",
         "countries",
         "organisations",
+        "people",
         "is_published",
     )
 
@@ -186,6 +238,7 @@ class Source(models.Model):
 
     countries = models.ManyToManyField(Country, through="CountryMention", blank=True)
     organisations = models.ManyToManyField(Organisation, through="OrganisationMention", blank=True)
+    people = models.ManyToManyField(Person, through="PersonMention", blank=True)
 
     is_published = models.BooleanField("published", default=True)
     curated_fields = models.JSONField(
@@ -269,6 +322,18 @@ class OrganisationMention(models.Model):
 
     def __str__(self):
         return str(self.organisation)
+
+
+class PersonMention(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE)
+    mentions = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "person"], name="unique_person_mention")]
+
+    def __str__(self):
+        return str(self.person)
 
 
 class MentionedYear(models.Model):

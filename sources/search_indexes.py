@@ -94,6 +94,9 @@ class SourceIndex(_FacetFields, indexes.Indexable):
     def prepare_organisation(self, obj):
         return sorted({o.name for o in obj.organisations.all()})
 
+    def prepare_person(self, obj):
+        return sorted({p.name for p in obj.people.all()})
+
     def prepare_outlet(self, obj):
         return [obj.outlet_entity.name] if obj.outlet_entity_id else []
 

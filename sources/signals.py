@@ -7,9 +7,9 @@ transaction commits (transaction.on_commit), in one batch (one index writer):
 
 * Source saved -> index it if published, remove it if not (unpublish);
 * Source deleted -> remove;
-* CountryMention / OrganisationMention / MentionedYear saved or deleted, and
+* CountryMention / OrganisationMention / PersonMention / MentionedYear saved or deleted, and
   m2m_changed on the through tables -> reindex that Source;
-* Country / Organisation / Outlet saved (rename, alias edit) or deleted -> reindex its Sources.
+* Country / Organisation / Outlet / Person saved (rename, alias edit) or deleted -> reindex its Sources.
 
 ``deferred_indexing()`` collects the pks of a whole run (an import) and indexes them in
 ONE batch on exit. ``reindex_sources(pks)`` indexes given pks now (admin actions, merges).
@@ -117,6 +117,8 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
             Organisation,
             OrganisationMention,
             Outlet,
+            Person,
+            PersonMention,
             Source,
         )
 
@@ -125,12 +127,12 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
             (signals.post_save, self.source_changed, Source),
             (signals.post_delete, self.source_changed, Source),
         ]
-        for model in (CountryMention, OrganisationMention, MentionedYear):
+        for model in (CountryMention, OrganisationMention, PersonMention, MentionedYear):
             connections += [(signals.post_save, self.mention_changed, model),
                             (signals.post_delete, self.mention_changed, model)]
-        for through in (Source.countries.through, Source.organisations.through):
+        for through in (Source.countries.through, Source.organisations.through, Source.people.through):
             connections.append((signals.m2m_changed, self.m2m_changed, through))
-        for model in (Country, Organisation, Outlet):
+        for model in (Country, Organisation, Outlet, Person):
             connections += [(signals.post_save, self.entity_changed, model),
                             (signals.pre_delete, self.entity_changed, model)]
         return connections

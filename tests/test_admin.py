@@ -36,6 +36,7 @@ def change_form_data(source, **changes):
     for prefix, rows, key in [
         ("countrymention_set", source.countrymention_set.all(), "country"),
         ("organisationmention_set", source.organisationmention_set.all(), "organisation"),
+        ("personmention_set", source.personmention_set.all(), "person"),
     ]:
         rows = list(rows)
         data.update({f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(len(rows)),

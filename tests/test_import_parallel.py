@@ -108,7 +108,7 @@ def test_rows_written_by_someone_else_during_the_import_are_found(tmp_path):
     gazetteer = importer.gazetteer_from_db()
     with importer.import_context():
         # Meanwhile another import stores the same article (without this context).
-        with importer._without_context():
+        with importer.without_context():
             assert [o.status for o in importer.import_file(path, gazetteer)] == [importer.CREATED]
         outcomes = importer.import_file(tmp_path / "story.txt", gazetteer)
     assert [o.status for o in outcomes] == [importer.UNCHANGED]
@@ -121,7 +121,7 @@ def test_slug_taken_during_the_import_gets_a_suffix(tmp_path):
     gazetteer = importer.gazetteer_from_db()
     articles, _ = parallel.parse_file(tmp_path / "story.txt", gazetteer, 5 * 1024 * 1024)
     with importer.import_context():
-        with importer._without_context():
+        with importer.without_context():
             expected_slug = importer.unique_slug(articles[0].title)
             Source.objects.create(title="Other", slug=expected_slug, fingerprint="x" * 64, text="t", raw_text="t")
         outcomes = importer.import_file(tmp_path / "story.txt", gazetteer)

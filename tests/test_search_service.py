@@ -280,7 +280,7 @@ def test_escaped_text_is_not_indexed_as_words(tricky):
 
 def test_one_database_query_per_page_of_hits(seeded, django_assert_max_num_queries):
     search(SearchQuery(q="bombing"))  # warm caches (content types)
-    with django_assert_max_num_queries(4):  # hits + 3 prefetches (countries, orgs, years)
+    with django_assert_max_num_queries(5):  # hits + 4 prefetches (countries, orgs, people, years)
         results = search(SearchQuery(), per_page=50)
         for hit in results.hits:
             list(hit.source.countries.all())

@@ -142,7 +142,7 @@ def test_curator_edits_original_url_in_admin_and_reimport_keeps_it(admin_client,
     form = admin_client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and not isinstance(value, list)}
     data.update({"original_url": "https://archive.example.org/border", "published": "", "date_precision": "unknown"})
-    data.update({f"{prefix}-{key}": 0 for prefix in ("countrymention_set", "organisationmention_set")
+    data.update({f"{prefix}-{key}": 0 for prefix in ("countrymention_set", "organisationmention_set", "personmention_set")
                  for key in ("TOTAL_FORMS", "INITIAL_FORMS")})
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -1,4 +1,4 @@
-"""The names the entity finder looks for: countries and organisations with their aliases.
+"""The names the entity finder looks for: countries, organisations and people with their aliases.
 
 The Django side builds a `Gazetteer` from the curated tables; `load_default_gazetteer()`
 builds one from sources/data/*.json plus pycountry, for tests and first imports.
@@ -61,14 +61,22 @@ class GazOrganisation:
 
 
 @dataclass
+class GazPerson:
+    name: str  # canonical name, the key mentions are counted under
+    aliases: list[str] = field(default_factory=list)  # spellings, transliterations, a famous surname
+    description: str = ""
+
+
+@dataclass
 class Gazetteer:
     countries: list[GazCountry]
     organisations: list[GazOrganisation]
+    people: list[GazPerson] = field(default_factory=list)
 
 
 @functools.lru_cache(maxsize=1)
 def load_default_gazetteer() -> Gazetteer:
-    """Curated countries and organisations from sources/data, plus every other country
+    """Curated countries, organisations and people from sources/data, plus every other country
     in pycountry under its everyday name. Cached: treat the result as read-only."""
     curated = {c["code"]: c for c in _read_json("countries.json")}
     countries = [_country(record, curated.get(record.alpha_2)) for record in pycountry.countries]
@@ -79,7 +87,11 @@ def load_default_gazetteer() -> Gazetteer:
         )
         for o in _read_json("organisations.json")
     ]
-    return Gazetteer(countries=sorted(countries, key=lambda c: c.name), organisations=organisations)
+    people = [
+        GazPerson(name=p["name"], aliases=list(p.get("aliases", [])), description=p.get("description", ""))
+        for p in _read_json("people.json")
+    ]
+    return Gazetteer(countries=sorted(countries, key=lambda c: c.name), organisations=organisations, people=people)
 
 
 def _read_json(name: str) -> list[dict]:

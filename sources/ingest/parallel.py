@@ -15,7 +15,7 @@ import multiprocessing
 import os
 from collections import deque
 
-from .entities import prepare
+from . import entities, people
 from .gazetteer import Gazetteer
 from .html_page import Page
 from .pipeline import Article, process, process_page
@@ -69,10 +69,15 @@ _worker_gazetteer: Gazetteer | None = None
 _worker_max_bytes = 0
 
 
+def _prepare(gazetteer: Gazetteer) -> None:
+    entities.prepare(gazetteer)
+    people.prepare(gazetteer)
+
+
 def _init_worker(gazetteer: Gazetteer, max_bytes: int) -> None:
     global _worker_gazetteer, _worker_max_bytes
     _worker_gazetteer, _worker_max_bytes = gazetteer, max_bytes
-    prepare(gazetteer)  # the entity index, once per worker (inherited when forked)
+    _prepare(gazetteer)  # the entity indexes, once per worker (inherited when forked)
     # What exists now (modules, the index, all the parent had) lives as long as the worker:
     # frozen, the garbage collector's passes skip it and only walk what parsing allocates.
     gc.freeze()
@@ -152,7 +157,7 @@ def parse_files(paths, gazetteer: Gazetteer, max_bytes: int, processes: int | No
         return
     context = _context()
     if context.get_start_method() == "fork":
-        prepare(gazetteer)  # once, here: forked workers inherit the index instead of each building it
+        _prepare(gazetteer)  # once, here: forked workers inherit the indexes instead of each building them
     pool = context.Pool(processes, initializer=_init_worker, initargs=(gazetteer, max_bytes))
     try:
         pending = deque()

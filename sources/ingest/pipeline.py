@@ -17,6 +17,7 @@ from .entities import find_entities
 from .extract import extract
 from .gazetteer import Gazetteer
 from .html_page import Page, read_page
+from .people import find_people
 from .read import is_page
 from .split import split
 
@@ -45,6 +46,7 @@ class Article:
     references: list[str] = field(default_factory=list)
     countries: dict[str, int] = field(default_factory=dict)
     organisations: dict[str, int] = field(default_factory=dict)
+    people: dict[str, int] = field(default_factory=dict)  # name -> mentions
     years: dict[int, int] = field(default_factory=dict)
     fingerprint: str = ""
     original_url: str = ""  # where the page was published or captured (http(s) only)
@@ -78,7 +80,8 @@ def process_page(page: Page, gazetteer: Gazetteer, *, captured_at=None) -> list[
     declared = page.metadata
     title_is_derived = not declared.title and meta.title_from_body
     title = declared.title or meta.title
-    entities = find_entities(meta.body if title_is_derived else f"{title}\n\n{meta.body}", gazetteer)
+    searched = meta.body if title_is_derived else f"{title}\n\n{meta.body}"
+    entities = find_entities(searched, gazetteer)
     if declared.published:
         published, precision = declared.published, declared.date_precision
     else:
@@ -98,6 +101,7 @@ def process_page(page: Page, gazetteer: Gazetteer, *, captured_at=None) -> list[
         removed=cleaned.removed + _undecodable_lines(page.text),
         countries=entities.countries,
         organisations=entities.organisations,
+        people=find_people(searched, gazetteer),
         years=meta.years,
         # The article's text, not the page: a capture with other ads is the same article.
         fingerprint=fingerprint(page.text),
@@ -148,6 +152,7 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int) -> Articl
         references=cleaned.references,
         countries=entities.countries,
         organisations=entities.organisations,
+        people=find_people(searched, gazetteer),
         years=meta.years,
         fingerprint=fingerprint(raw),
     )

@@ -1,0 +1,109 @@
+"""An article's mention rows: the countries, organisations, people and years it names,
+written from what the pipeline found. People the gazetteer did not know become Person
+rows here, the one place where a found name turns into a curated entity."""
+
+from .import_context import current_context
+from .ingest.pipeline import Article
+from .models import (
+    Country,
+    CountryMention,
+    MentionedYear,
+    Organisation,
+    OrganisationMention,
+    Person,
+    PersonMention,
+    Source,
+    new_slugs,
+)
+
+MENTION_MODELS = (CountryMention, OrganisationMention, PersonMention, MentionedYear)
+
+
+def take_new_mention_rows(source):
+    """The rows apply_mentions listed; from now on it compares with the stored rows."""
+    return vars(source).pop("_new_mention_rows")
+
+
+def insert_mentions(rows):
+    """Insert listed mention rows, (model, saved Source, field values), one query per model
+    (in each table, in the rows' order)."""
+    for model in MENTION_MODELS:
+        # source_id, not source: setting a relation costs more than the rest of the row.
+        of_model = [model(source_id=source.pk, **values) for row_model, source, values in rows if row_model is model]
+        if of_model:
+            model.objects.bulk_create(of_model)
+
+
+def apply_mentions(source: Source, article: Article) -> bool:
+    """Set countries, organisations, people and years from the article, leaving the kinds a
+    curator edited alone. Returns whether anything changed."""
+    changed = False
+    if "countries" not in source.curated_fields:
+        ids = _country_ids(article.countries)
+        wanted = {ids[code]: count for code, count in article.countries.items() if code in ids}
+        changed |= sync_mentions(CountryMention, source, "country_id", wanted)
+    if "organisations" not in source.curated_fields:
+        ids = _organisation_ids(article.organisations)
+        wanted = {ids[name]: count for name, count in article.organisations.items() if name in ids}
+        changed |= sync_mentions(OrganisationMention, source, "organisation_id", wanted)
+    if "people" not in source.curated_fields:
+        ids = _person_ids(article.people)
+        wanted = {ids[name]: count for name, count in article.people.items()}
+        changed |= sync_mentions(PersonMention, source, "person_id", wanted)
+    changed |= sync_mentions(MentionedYear, source, "year", dict(article.years))
+    return changed
+
+
+def _country_ids(codes):
+    """{ISO code: pk}, from the import's snapshot when there is one."""
+    context = current_context()
+    if context is not None:
+        return context.country_ids
+    return dict(Country.objects.filter(code__in=codes).values_list("code", "pk"))
+
+
+def _organisation_ids(names):
+    """{canonical name: pk}, from the import's snapshot when there is one."""
+    context = current_context()
+    if context is not None:
+        return context.organisation_ids
+    return dict(Organisation.objects.filter(name__in=names).values_list("name", "pk"))
+
+
+def _person_ids(names):
+    """{name: pk} for every name, creating the people not stored yet (a name the rules found)."""
+    context = current_context()
+    known = context.person_ids if context is not None else dict(
+        Person.objects.filter(name__in=names).values_list("name", "pk")
+    )
+    missing = [name for name in names if name not in known]
+    if missing:
+        slugs = new_slugs(Person, missing)
+        Person.objects.bulk_create([Person(name=name, slug=slugs[name], found_in_text=True) for name in missing])
+        known.update(Person.objects.filter(name__in=missing).values_list("name", "pk"))
+    return known
+
+
+def sync_mentions(model, source, key, wanted):
+    """Make the source's mention rows equal `wanted` ({key value: mention count}).
+
+    A Source being created (see importer._new_source) only gets its rows listed, for one
+    insert: bulk_create sends no post_save, the Source is queued for indexing by whoever
+    saves it."""
+    new_rows = getattr(source, "_new_mention_rows", None)
+    if new_rows is not None:
+        new_rows += [(model, source, {key: value, "mentions": mentions}) for value, mentions in wanted.items()]
+        return bool(wanted)
+    current = {getattr(row, key): row for row in model.objects.filter(source=source)}
+    if {k: row.mentions for k, row in current.items()} == wanted:
+        return False
+    stale = [row.pk for k, row in current.items() if k not in wanted]
+    model.objects.filter(pk__in=stale).delete()
+    for value, mentions in wanted.items():
+        row = current.get(value)
+        if row is None:
+            model.objects.create(source=source, mentions=mentions, **{key: value})
+        elif row.mentions != mentions:
+            row.mentions = mentions
+            row.save(update_fields=["mentions"])
+    return True
