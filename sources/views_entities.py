@@ -1,4 +1,4 @@
-"""Pages per country and organisation: /<kind>/ lists them with article counts,
+"""Pages per country, organisation, person and outlet: /<kind>/ lists them with article counts,
 /<kind>/<slug>/ gathers what the archive knows about one, /api/<kind>/<slug> the same as
 JSON. The kinds are declared in sources/entity_kinds.py; the numbers come from the search
 service (sources/search.py, entity_profile) and count published articles only."""
@@ -11,6 +11,9 @@ from . import search as search_service
 from .entity_kinds import BY_FACET, BY_WORD, KINDS
 
 MAX_FILTER_CHARS = 100
+#: Entries listed on /<kind>/, most articles first: people alone run to thousands; the
+#: filter box finds the rest.
+LISTED = 300
 
 
 def _profiled(kind_word, slug):
@@ -37,10 +40,10 @@ def _linked(pairs, facet):
 def entity_list(request, kind_word):
     kind = BY_WORD[kind_word]
     name_contains = request.GET.get("q", "").strip()[:MAX_FILTER_CHARS]
-    entities = [
-        (entity, kind.slug_of(entity)) for entity in kind.with_counts(name_contains)
-    ]
-    context = {"kind": kind, "entities": entities, "q": name_contains}
+    matching = kind.with_counts(name_contains)
+    entities = [(entity, kind.slug_of(entity)) for entity in matching[:LISTED]]
+    more = matching.count() - len(entities) if len(entities) == LISTED else 0
+    context = {"kind": kind, "entities": entities, "q": name_contains, "more": more}
     return render(request, "sources/entity_list.html", context)
 
 

@@ -240,12 +240,15 @@ class _Null:
 def _create_world():
     """Seeds (through the importer) + hand-made Sources, in the current transaction."""
     from sources.models import Source
+    from sources.gazetteer_loader import load_people
+    from sources.models import Person
     from sources.outlets import ensure_starter_outlets
     from sources.signals import deferred_indexing
 
     with deferred_indexing():
         if not Source.objects.exclude(slug__startswith="tricky-").exists():
             ensure_starter_outlets()  # as migrated (a transactional test may have flushed them)
+            load_people(Person)  # likewise
             _import_seeds()
         for key in TRICKY:
             if not Source.objects.filter(slug=f"tricky-{key}").exists():
@@ -256,9 +259,11 @@ _WORLD_MODELS = (
     "sources.Country",
     "sources.Organisation",
     "sources.Outlet",
+    "sources.Person",
     "sources.Source",
     "sources.CountryMention",
     "sources.OrganisationMention",
+    "sources.PersonMention",
     "sources.MentionedYear",
     "sources.SlugRedirect",
 )

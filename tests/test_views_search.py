@@ -1,7 +1,7 @@
 """The home page and the search page, against a real Whoosh index holding the seeds."""
 
 import re
-from html import unescape
+from html import escape, unescape
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
@@ -351,7 +351,15 @@ def _params(href):
     return parse_qs(urlsplit(unescape(href)).query)
 
 
-TAG_LINK = r'<a class="tag tag--(country|organisation)" href="([^"]*)">([^<]*)</a>'
+TAG_LINK = r'<a class="tag tag--(country|organisation|person)" href="([^"]*)">([^<]*)</a>'
+
+
+def _entity_page(facet, name, prefix="/"):
+    """Where a tag of this entity must lead: its page (/countries/tj/, /people/<slug>/)."""
+    from sources.entity_kinds import BY_FACET
+
+    kind = BY_FACET[facet]
+    return f"{prefix}{kind.word}/{kind.slug_of(kind.model.objects.get(name=name))}/"
 
 
 def test_search_page_renders_a_fixed_number_of_templates(client, seeded):
@@ -421,25 +429,22 @@ def test_timeline_bars_carry_year_title_and_selection(client, seeded):
     assert re.search(fill, svg)
 
 
-def test_hit_tags_narrow_the_current_search_and_follow_each_query(client, seeded):
+def test_hit_tags_link_to_each_entitys_page(client, seeded):
+    """Every country, organisation and person tagged on a hit leads to its own page,
+    whatever the search; the page answers and is about that entity."""
     country = next(iter(facet_values(client.get("/search/"), "country")))
-    for q in ("said", "state"):  # two renders: no link may carry over from the first
-        html = client.get("/search/", {"q": q, "country": country}).content.decode()
+    kinds = set()
+    for params in ({"q": "said", "country": country}, {"q": "Halimov"}):
+        html = client.get("/search/", params).content.decode()
         tags = [(facet, href, unescape(name)) for facet, href, name in re.findall(TAG_LINK, html)]
-        assert any(facet == "country" and name == country for facet, _, name in tags)
-        links = {}
+        assert tags, params
         for facet, href, name in tags:
-            params = _params(href)
-            assert params["q"] == [q]
-            if facet == "country" and name == country:
-                assert params["country"] == [country]  # already chosen: this very search
-            elif facet == "country":
-                assert params["country"] == [country, name]
-            else:
-                assert params["country"] == [country] and params["organisation"] == [name]
-            links.setdefault((facet, name), set()).add(href)
-        # The same tag on several hits links to the same place.
-        assert all(len(hrefs) == 1 for hrefs in links.values())
+            assert href == _entity_page(facet, name), (facet, name)
+            kinds.add(facet)
+    assert kinds == {"country", "organisation", "person"}
+    facet, href, name = next(tag for tag in tags if tag[0] == "person")
+    page = client.get(href)
+    assert page.status_code == 200 and f"<h1 class=\"entity__name\">{escape(name)}</h1>" in page.content.decode()
 
 
 def test_home_page_hits_link_to_articles_and_plain_filters(client, seeded):
@@ -451,7 +456,7 @@ def test_home_page_hits_link_to_articles_and_plain_filters(client, seeded):
     tags = re.findall(TAG_LINK, latest)
     assert tags
     for facet, href, name in tags:
-        assert _params(href) == {facet: [unescape(name)]}
+        assert href == _entity_page(facet, unescape(name))
 
 
 def test_facet_values_and_tags_are_escaped(client, db, fresh_index):
@@ -467,7 +472,7 @@ def test_facet_values_and_tags_are_escaped(client, db, fresh_index):
     assert '<b>"Co"' not in html
     assert f'data-value="{escaped}"' in html
     assert f'<span class="facet__name">{escaped}</span>' in html
-    href = "/search/?q=Damascus&amp;organisation=O%27Brien+%26+Sons+%3Cb%3E%22Co%22%3C%2Fb%3E"
+    href = _entity_page("organisation", name)
     assert f'<a class="tag tag--organisation" href="{href}">{escaped}</a>' in html
     organisations = _facet_links(response, "organisation")
     assert [link[2] for link in organisations] == [escaped]
@@ -486,21 +491,19 @@ def test_search_links_follow_the_script_prefix_of_each_request(client, seeded):
         html = response.content.decode()
         facet_hrefs = [link[1] for link in _facet_links(response, "country")]
         bar_hrefs = re.findall(r'<a class="timeline__bar[^"]*" href="([^"]*)"', html)
-        tag_hrefs = [href for _, href, _ in re.findall(TAG_LINK, html)]
+        tags = re.findall(TAG_LINK, html)
         sort = re.search(r'<nav class="sort".*?</nav>', html, re.S).group(0)
         sort_hrefs = re.findall(r'href="([^"]*)"', sort)
-        assert facet_hrefs and bar_hrefs and tag_hrefs and sort_hrefs
-        for href in facet_hrefs + bar_hrefs + tag_hrefs + sort_hrefs:
+        assert facet_hrefs and bar_hrefs and tags and sort_hrefs
+        for href in facet_hrefs + bar_hrefs + sort_hrefs:
             assert href.startswith(f"{prefix}search/?"), (prefix, href)
+        for facet, href, name in tags:
+            assert href == _entity_page(facet, unescape(name), prefix), (prefix, href)
 
 
-def test_tag_links_are_refine_url_on_every_kind_of_page(client, seeded):
-    """Tags reuse the facet column's links where they can; on every kind of page each
-    tag's link is still exactly the search narrowed to that tag (refine_url): filtered,
-    sorted, a later page, a page past the end, a tag whose value is already chosen."""
-    from sources.search import SearchQuery
-    from sources.templatetags.archive_tags import refine_url
-
+def test_tag_links_are_entity_pages_on_every_kind_of_page(client, seeded):
+    """Filtered, sorted, a later page, a page past the end, a tag whose value is already
+    chosen: each tag still leads to its entity's page, not to a search."""
     country = next(iter(facet_values(client.get("/search/"), "country")))
     by_country = client.get("/search/", {"country": country})
     organisation = next(iter(facet_values(by_country, "organisation")))
@@ -516,11 +519,10 @@ def test_tag_links_are_refine_url_on_every_kind_of_page(client, seeded):
         assert response.status_code == 200
         tags = re.findall(TAG_LINK, response.content.decode())
         assert tags, params
-        query = SearchQuery.from_params(params)
         for facet, href, name in tags:
             name = unescape(name)
-            assert unescape(href) == refine_url(query, facet, name), (params, facet, name)
-            seen_chosen = seen_chosen or name in getattr(query, facet)
+            assert href == _entity_page(facet, name), (params, facet, name)
+            seen_chosen = seen_chosen or name in params.values()
     assert seen_chosen
 
 
@@ -536,7 +538,7 @@ def test_chosen_values_in_tags_and_facets_are_escaped(client, db, fresh_index):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<b>"Co"' not in html
-    href = "/search/?q=Damascus&amp;organisation=O%27Brien+%26+Sons+%3Cb%3E%22Co%22%3C%2Fb%3E"
+    href = _entity_page("organisation", name)
     assert f'<a class="tag tag--organisation" href="{href}">{escaped}</a>' in html
     assert (
         '<a class="facet__value is-selected" href="/search/?q=Damascus" '

@@ -99,6 +99,9 @@ FUNCTION_WORDS = {
     "most", "more", "both", "each", "every", "no", "not", "one", "two", "three", "also",
     "however", "meanwhile", "moreover", "according", "despite", "during", "under", "over",
     "about", "against", "between", "among", "into", "through", "without", "within",
+    "later", "earlier", "now", "still", "even", "only", "just", "instead", "indeed", "thus",
+    "again", "once", "soon", "recently", "previously", "finally", "next", "perhaps", "yes",
+    "nevertheless", "otherwise", "unlike", "whether", "unless", "asked", "told", "says", "said",
     "mr.", "is", "was", "are", "were", "be", "has", "have", "had", "will", "would", "can",
 }
 NEVER_IN_A_NAME = TITLES | QUALIFIERS | INSTITUTIONS | CALENDAR | FUNCTION_WORDS
@@ -139,7 +142,7 @@ def find_people(text: str, gazetteer: Gazetteer) -> dict[str, int]:
         if person is None:
             continue
         counts[person] += 1
-        if match.surname:
+        if match.surname and match.kind != "known_surname":
             owner = surnames.setdefault(match.surname, person)
             if owner != person:
                 surnames[match.surname] = None
@@ -148,13 +151,17 @@ def find_people(text: str, gazetteer: Gazetteer) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class _Match:
-    kind: str  # "known" (gazetteer), "candidate" (two to four name words) or "single"
+    kind: str  # "known" / "known_surname" (gazetteer), "candidate" (two to four name words) or "single"
     name: str  # canonical name / the candidate as written / the single word's key
-    surname: str = ""  # key of the last word of a full name, for bare-surname links
+    # Key of the last word of a full name, for bare-surname links; of a known person's
+    # bare surname ("Karimov"), which the article's own earlier full name overrides.
+    surname: str = ""
     introduced: bool = False  # a title, role or speech introduces the candidate
 
 
 def _person_of(match: _Match, new_names: set[str], surnames: dict) -> str | None:
+    if match.kind == "known_surname":
+        return surnames.get(match.surname, match.name)
     if match.kind == "known":
         return match.name
     if match.kind == "candidate":
@@ -172,7 +179,7 @@ def _matches_in(found: re.Match, names: _Names, text: str):
     key = _key(POSSESSIVE.sub("", run) if run[-1] in "s'’" else run)
     person = names.people.get(key)
     if person is not None:
-        return (_Match("known", person),)
+        return (_Match("known_surname", person, surname=key),)
     if key in NEVER_IN_A_NAME or key in names.not_names:
         return ()
     return (_Match("single", key),)
@@ -217,7 +224,10 @@ def _match_run(run: list[_Word], names: _Names, text: str):
             continue
         person, length = found
         yield from _rest(run[stretch_start:position], run, names, text)
-        yield _Match("known", person, surname=run[position + length - 1].key if length > 1 else "")
+        if length == 1:
+            yield _Match("known_surname", person, surname=run[position].key)
+        else:
+            yield _Match("known", person, surname=run[position + length - 1].key)
         position += length
         stretch_start = position
     yield from _rest(run[stretch_start:], run, names, text)

@@ -2,7 +2,6 @@
 
 import html
 import re
-from dataclasses import replace
 from urllib.parse import urlencode
 
 from django import template
@@ -107,9 +106,9 @@ def filter_url(facet, value):
 
 @register.simple_tag
 def entity_url(facet, entity):
-    """The page of a country or organisation: /countries/tj/."""
+    """The page of a country, organisation or person: /countries/tj/."""
     kind = entity_kinds.BY_FACET[facet]
-    return f"/{kind.word}/{kind.slug_of(entity)}/"
+    return f"{get_script_prefix()}{kind.word}/{kind.slug_of(entity)}/"
 
 
 @register.simple_tag
@@ -301,74 +300,32 @@ def facet_sections(results, limit=8):
     return sections
 
 
-@register.simple_tag
-def refine_url(query, facet, value):
-    """The current search narrowed to one more facet value (unchanged if already chosen)."""
-    if query is None:
-        return filter_url(facet, value)
-    value = str(value)
-    if value in getattr(query, facet, ()):
-        return search_url(query)
-    return search_link(query.toggled(facet, value).querystring(page=1))
-
-
 TAG_HTML = '<li><a class="tag tag--{facet}" href="{href}">{name}</a></li>'
-
-
-def _facet_links(query, results):
-    """{(facet, value): link} of the facet column's unselected countries and organisations:
-    the service built their querystrings, each adding its value to the search, as a tag's
-    link does (refine_url), so most tags need no urlencode of their own."""
-    if query is None or results is None or replace(results.query, page=query.page) != query:
-        return {}  # the facet values toggle another search than this one
-    path = _search_path()
-    return {
-        (facet, fv.value): _link(path, fv.querystring)
-        for facet in ("country", "organisation")
-        for fv in results.facets.get(facet, ())
-        if not fv.selected
-    }
-
-
-class _HitTags:
-    """The tags of one render of the hits, each tag's <li> worked out once: one country or
-    organisation is tagged on many hits of a page."""
-
-    def __init__(self, query, results):
-        self.query = query
-        self.links = _facet_links(query, results)
-        self.items = {}
-
-    def html(self, facet, names):
-        return SafeString("".join(self.item(facet, name) for name in names))
-
-    def item(self, facet, name):
-        key = (facet, name)
-        item = self.items.get(key)
-        if item is None:
-            href = self.links.get(key) or refine_url(self.query, facet, name)
-            item = self.items[key] = _html(TAG_HTML, facet=facet, href=href, name=name)
-        return item
+#: The entities a hit card tags, in this order; each tag links to the entity's page.
+HIT_TAG_FACETS = ("country", "organisation", "person")
 
 
 @register.simple_tag(takes_context=True)
-def hit_tags(context, source, query, results=None, limit=6):
-    """One hit's tags: the <li>s of its first `limit` countries and of its first `limit`
-    organisations, each linking to the current search narrowed to it (refine_url), and how
-    many more there are. `results`: the search's results, whose facet links tags reuse."""
-    key = ("archive_hit_tags", query)
-    tags = context.render_context.get(key)
-    if tags is None:
-        tags = context.render_context[key] = _HitTags(query, results)
-    countries = [c.name for c in source.countries.all()]
-    organisations = [o.name for o in source.organisations.all()]
-    return {
-        "any": bool(countries or organisations),
-        "countries": tags.html("country", countries[:limit]),
-        "more_countries": max(0, len(countries) - limit),
-        "organisations": tags.html("organisation", organisations[:limit]),
-        "more_organisations": max(0, len(organisations) - limit),
-    }
+def hit_tags(context, source, limit=6):
+    """One hit's tags: [(the <li>s of its first `limit` countries, how many more), then
+    organisations, then people], most mentioned first, each linking to the entity's page;
+    [] when it has none. Each tag's <li> is worked out once per render: one country is
+    tagged on many hits of a page."""
+    items = context.render_context.setdefault("archive_hit_tags", {})
+    groups = []
+    for facet in HIT_TAG_FACETS:
+        entities = list(getattr(source, facets.BY_NAME[facet].listed_as).all())
+        if entities:
+            html = "".join(_tag_item(items, facet, entity) for entity in entities[:limit])
+            groups.append((SafeString(html), max(0, len(entities) - limit)))
+    return groups
+
+
+def _tag_item(items, facet, entity):
+    key = (facet, entity.pk)
+    if key not in items:
+        items[key] = _html(TAG_HTML, facet=facet, href=entity_url(facet, entity), name=entity.name)
+    return items[key]
 
 
 @register.simple_tag
