@@ -1,5 +1,5 @@
 """The one way tests make a Source directly (not through the importer): a Source as the
-importer would leave it, with its countries, organisations and mentioned years. Signals
+importer would leave it, with its countries, organisations, people and mentioned years. Signals
 index it after commit, as for any other save.
 
 Keyword arguments are the model's own fields (``is_published``, ``published`` for the
@@ -21,8 +21,10 @@ COUNTRY_CODES = {
 }
 
 
-def make_source(title, text=None, *, countries=(), organisations=(), years=(), mentions=1, **fields):
-    from sources.models import CountryMention, MentionedYear, Organisation, OrganisationMention, Source
+def make_source(title, text=None, *, countries=(), organisations=(), people=(), years=(), mentions=1, **fields):
+    from sources.models import (
+        CountryMention, MentionedYear, Organisation, OrganisationMention, Person, PersonMention, Source,
+    )
 
     n = next(_counter)
     text = text if text is not None else f"{title}. Body paragraph number {n}."
@@ -36,6 +38,9 @@ def make_source(title, text=None, *, countries=(), organisations=(), years=(), m
     for name in organisations:
         organisation, _ = Organisation.objects.get_or_create(name=name)
         OrganisationMention.objects.create(source=source, organisation=organisation, mentions=mentions)
+    for name in people:
+        person = Person.objects.filter(name=name).first() or Person.objects.create(name=name)
+        PersonMention.objects.create(source=source, person=person, mentions=mentions)
     for year in years:
         MentionedYear.objects.create(source=source, year=year)
     return source
