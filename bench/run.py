@@ -343,6 +343,11 @@ def print_table(r):
         print(f"{'p50 by query kind (ms)':<22}{'service':>10}{'raw':>10}{'fts5':>10}")
         for kind, v in r["per_kind"].items():
             print(f"{kind:<22}{v.get('service', 0):>10.1f}{v.get('raw_whoosh', 0):>10.1f}{v.get('fts5', 0):>10.1f}")
+    if r.get("entity_pages"):
+        import entity_pages
+
+        print("-" * 60)
+        entity_pages.print_table(r["entity_pages"])
     for mm in (r.get("mismatches") or [])[:10]:
         print("MISMATCH", mm)
     if r.get("profile_top"):
@@ -536,6 +541,11 @@ def worker(args):
     out["worker_rss_mb"] = vm_hwm_mb()  # peak after the service + page mix
     print(f"page: p50 {out['page_p50_ms']} ms, p95 {out['page_p95_ms']} ms; "
           f"worker peak RSS {out['worker_rss_mb']} MB", file=sys.stderr)
+
+    # ---- entity pages (/countries/tj/, /people/<slug>/ ...)
+    import entity_pages
+
+    out["entity_pages"] = entity_pages.measure(client, rounds)
 
     # ---- update visibility: save through the ORM in a transaction, as the admin does
     out.update(update_visible(svc, Source, transaction))
