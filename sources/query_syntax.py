@@ -274,17 +274,45 @@ def _plain_words(q):
 
 
 def _expand_aliases(node, table, expanded):
-    """Each word or phrase naming an organisation also matches its other names."""
+    """Each word, phrase or run of plain words naming an organisation or a person also
+    matches its other names."""
     if isinstance(node, _Term):
-        if node.field or node.kind not in ("word", "phrase"):
-            return node
-        names = table.names_for(node.words)
-        others = [n for n in names if words_of(n) != node.words]
-        if not others:
-            return node
-        expanded.extend(others)
-        return _Node("OR", [node, *(_make_term(f'"{name}"') for name in others)])
+        others = _other_names(node.words, table, expanded) if _is_plain(node) else []
+        return _Node("OR", [node, *others]) if others else node
+    if node.op == "AND":
+        children = _expand_runs(node.children, table, expanded)
+        return children[0] if len(children) == 1 else _Node("AND", children)
     return _Node(node.op, [_expand_aliases(child, table, expanded) for child in node.children])
+
+
+def _expand_runs(children, table, expanded):
+    """In an AND, a run of plain words that names an organisation or a person (Hizb
+    ut-Tahrir typed without quotes) matches as itself or as any of its other names: the
+    longest run from each position wins."""
+    out, i = [], 0
+    while i < len(children):
+        for j in range(len(children), i + 1, -1):
+            run = children[i:j]
+            others = _other_names([w for c in run for w in c.words], table, expanded) if all(map(_is_plain, run)) else []
+            if others:
+                out.append(_Node("OR", [_Node("AND", list(run)), *others]))
+                i = j
+                break
+        else:
+            out.append(_expand_aliases(children[i], table, expanded))
+            i += 1
+    return out
+
+
+def _is_plain(node):
+    return isinstance(node, _Term) and not node.field and node.kind in ("word", "phrase")
+
+
+def _other_names(words, table, expanded):
+    """Phrase terms for the other names of what `words` name ([] when they name nothing)."""
+    others = [name for name in table.names_for(words) if words_of(name) != tuple(words)]
+    expanded.extend(others)
+    return [_make_term(f'"{name}"') for name in others]
 
 
 def _tree(q):
@@ -312,10 +340,12 @@ def is_too_complex(q: str) -> bool:
     return False
 
 
-def parse_query(q: str, aliases: AliasTable | None = None, match_all: str = "*:*") -> ParsedQuery:
+def parse_query(q: str, aliases: AliasTable | None = None, match_all: str = "*:*",
+                exact: bool = False) -> ParsedQuery:
     """The user's query as an engine expression; never raises. `aliases` defaults to the
-    curated organisations' names; `match_all` is the engine's word for every document
-    (haystack's ``matching_all_fragment``), the anchor of a purely negative query."""
+    curated organisations' and people's names; `match_all` is the engine's word for every
+    document (haystack's ``matching_all_fragment``), the anchor of a purely negative
+    query; `exact`: only the spellings typed, no other names."""
     q = clean_text(q or "")[:MAX_Q_CHARS].strip()
     if not q:
         return ParsedQuery("")
@@ -333,7 +363,8 @@ def parse_query(q: str, aliases: AliasTable | None = None, match_all: str = "*:*
     if node is None:
         return ParsedQuery("", message=message)
     also_searched = []
-    node = _expand_aliases(node, aliases if aliases is not None else load_alias_table(), also_searched)
+    if not exact:
+        node = _expand_aliases(node, aliases if aliases is not None else load_alias_table(), also_searched)
     terms = []
     _collect(node, True, terms)
     expression = _render(node, match_all)

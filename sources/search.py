@@ -133,10 +133,10 @@ def _base_sqs():
     return SearchQuerySet().models(_model())
 
 
-def _parse(q):
+def _parse(q, exact=False):
     """The user's query for this engine: its own word for "every document" (stock
     Whoosh's parser reads the Lucene "*:*" inside an expression as everything)."""
-    return parse_query(q, match_all=_base_sqs().query.matching_all_fragment())
+    return parse_query(q, match_all=_base_sqs().query.matching_all_fragment(), exact=exact)
 
 
 def _apply(sqs, expression, query, skip=None):
@@ -274,7 +274,7 @@ def _suggest(parsed, query, total):
     if not suggestion or suggestion.lower() == words.lower():
         return None
     suggestion = _in_users_casing(suggestion, parsed.words)
-    better = _parse(suggestion)
+    better = _parse(suggestion, query.exact)
     count = _apply(_base_sqs(), better.expression, query).count()
     return suggestion if count > total else None
 
@@ -331,7 +331,7 @@ def _selected_facet_counts(parsed, query):
 def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
     started = time.perf_counter()
     per_page = max(1, int(per_page))
-    parsed = _parse(query.q)
+    parsed = _parse(query.q, query.exact)
     filters = query.filters
 
     main = _apply(_base_sqs(), parsed.expression, query)
@@ -375,7 +375,7 @@ def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
 
 def iter_hits(query: SearchQuery) -> Iterator[object]:
     """Every hit of the search (not one page), in its order, fetched in batches."""
-    parsed = _parse(query.q)
+    parsed = _parse(query.q, query.exact)
     sqs = _sorted(_apply(_base_sqs(), parsed.expression, query), query, parsed.expression)
     start = 0
     while True:

@@ -69,7 +69,7 @@ class _SearchQueryMethods:
             date_range.parse_range(*dates.values())
         except date_range.InvalidDateRange as exc:
             raise InvalidSearch(str(exc)) from None
-        return cls(q=q, sort=sort, page=page, **values, **dates)
+        return cls(q=q, sort=sort, page=page, exact=_flag(params, "exact"), **values, **dates)
 
     def params(self, **changes) -> list[tuple[str, str]]:
         query = replace(self, **changes) if changes else self
@@ -79,6 +79,8 @@ class _SearchQueryMethods:
         for facet in FACETS:
             out.extend((facet, v) for v in getattr(query, facet))
         out.extend((name, getattr(query, name)) for name in DATE_PARAMS if getattr(query, name))
+        if query.exact:
+            out.append(("exact", "1"))
         if query.sort:
             out.append(("sort", query.sort))
         if query.page and query.page != 1:
@@ -108,6 +110,13 @@ class _SearchQueryMethods:
         return date_range.parse_range(self.published_from, self.published_to, self.undated)
 
 
+def _flag(params, name) -> bool:
+    value = (_getlist(params, name) or [""])[-1].strip().lower()
+    if value not in ("", "0", "1", "on", "true", "false"):
+        raise InvalidSearch(f"{name} is 1 (on) or 0 (off).")
+    return value in ("1", "on", "true")
+
+
 def _facet_param(params, facet) -> tuple[str, ...]:
     """One facet's values from the request, each as indexed, in order, without repeats."""
     raw = [clean_text(v).strip() for v in _getlist(params, facet.name)]
@@ -127,6 +136,7 @@ SearchQuery = make_dataclass(
     "SearchQuery",
     [
         ("q", str, field(default="")),
+        ("exact", bool, field(default=False)),  # only the spellings typed, no other names
         *[(name, tuple[str, ...], field(default=())) for name in FACETS],
         ("sort", str, field(default="")),
         ("page", int, field(default=1)),
