@@ -90,6 +90,7 @@ FACETS = (
     Facet("person", "Person", as_text, "people", _names("people"),
           _most_mentioned("people", "Person", "personmention")),
     Facet("outlet", "Outlet", as_text),
+    Facet("language", "Language", as_text),
     Facet("year", "Year published", as_year_or_undated),
     Facet("mentioned_year", "Years mentioned", as_year, "years", lambda source: source.years,
           lambda: "mentioned_years"),

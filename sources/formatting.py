@@ -1,4 +1,9 @@
-"""Dates as the Archive writes them, for pages, citations and feeds alike (no Django)."""
+"""Dates and languages as the Archive writes them, for pages, citations and feeds alike
+(no Django)."""
+
+import pycountry
+
+from .ingest.language import UNDETERMINED
 
 MONTHS = (
     "January February March April May June July August September October November December"
@@ -37,3 +42,11 @@ def iso_date_with_precision(source):
     if precision == "month":
         return f"{published.year:04d}-{published.month:02d}"
     return published.isoformat()
+
+
+def language_name(code):
+    """"Russian" for "ru": how the language facet and pages name a language."""
+    if code == UNDETERMINED:
+        return "Undetermined"
+    language = pycountry.languages.get(alpha_2=code) if len(code or "") == 2 else None
+    return language.name if language else (code or "Undetermined")

@@ -17,6 +17,7 @@ from haystack import indexes
 
 from . import date_range, facets
 from .facets import UNDATED
+from .formatting import language_name
 from .models import Source
 
 #: Sort keys are datetimes, a type every haystack engine sorts (integers are 32-bit on
@@ -99,6 +100,9 @@ class SourceIndex(_FacetFields, indexes.Indexable):
 
     def prepare_outlet(self, obj):
         return [obj.outlet_entity.name] if obj.outlet_entity_id else []
+
+    def prepare_language(self, obj):
+        return [language_name(obj.language)]
 
     def prepare_outlet_text(self, obj):
         names = [obj.outlet, obj.outlet_entity.name if obj.outlet_entity_id else ""]

@@ -22,7 +22,7 @@ def test_api_shape(client, seeded):
                          "published_from", "published_to", "undated_left_out"}
     assert data["query"] == "terrorism"
     assert data["total"] >= 3 and data["page"] == 1 and data["pages"] >= 1
-    assert set(data["facets"]) == {"country", "organisation", "person", "outlet", "year", "mentioned_year"}
+    assert set(data["facets"]) == {"country", "organisation", "person", "outlet", "language", "year", "mentioned_year"}
     for values in data["facets"].values():
         for value in values:
             assert set(value) == {"value", "count", "selected"}

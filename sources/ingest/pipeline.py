@@ -17,11 +17,11 @@ from .entities import find_entities
 from .extract import extract
 from .gazetteer import Gazetteer
 from .html_page import Page, read_page
+from .language import detect_language
 from .people import find_people
 from .read import is_page
 from .split import split
 
-LANGUAGE = "en"  # every source so far is English; detection can come later
 #: Rules of classify_line that judge a text file's layout, not an extracted page's article:
 #: a lone address there is a link the author wrote out.
 TEXT_LAYOUT_RULES = {"bare-url"}
@@ -95,7 +95,7 @@ def process_page(page: Page, gazetteer: Gazetteer, *, captured_at=None) -> list[
         dateline=meta.dateline,
         published=published,
         date_precision=precision,
-        language=declared.language or LANGUAGE,
+        language=detect_language(meta.body, declared.language),
         text=meta.body,
         raw_text=page.html,
         removed=cleaned.removed + _undecodable_lines(page.text),
@@ -145,7 +145,7 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int) -> Articl
         dateline=meta.dateline,
         published=meta.published,
         date_precision=meta.date_precision,
-        language=LANGUAGE,
+        language=detect_language(meta.body),
         text=meta.body,
         raw_text=raw,
         removed=cleaned.removed + meta.removed + _undecodable_lines(raw),

@@ -9,7 +9,7 @@ from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 
 from sources import entity_kinds, facets
-from sources.formatting import date_with_precision, iso_date_with_precision, long_date
+from sources.formatting import date_with_precision, iso_date_with_precision, language_name, long_date
 
 register = template.Library()
 
@@ -338,3 +338,6 @@ def clear_filters_url(query):
 def first_rank(results):
     """The number of the first hit on this page, for <ol start>."""
     return (max(1, results.page) - 1) * results.per_page + 1
+
+
+register.filter("language_name", language_name)

