@@ -3,6 +3,7 @@ person facet (page, API, CSV), their pages and JSON, curators' review and merge,
 unpublished articles never counted."""
 
 import csv
+import re
 import io
 import pytest
 from django.core.management import call_command
@@ -161,3 +162,14 @@ def test_a_reviewed_person_is_looked_for_everywhere(admin_client, fresh_index):
     person.refresh_from_db()
     assert not person.found_in_text
     assert set(person.source_set.values_list("pk", flat=True)) == {introduced.pk, plain.pk}
+
+
+def test_atom_feed_and_article_json_carry_people(client, seeded):
+    halimov = seeds_naming(HALIMOV)
+    feed = client.get("/search.atom", {"person": HALIMOV})
+    assert feed.status_code == 200
+    body = b"".join(feed.streaming_content).decode() if feed.streaming else feed.content.decode()
+    links = set(re.findall(r'<link href="http://testserver/sources/([^/"]+)/"', body))
+    assert links == halimov
+    record = client.get(f"/api/sources/{sorted(halimov)[0]}").json()
+    assert HALIMOV in record["people"]
