@@ -44,11 +44,19 @@ class AliasTable:
 
 
 def load_alias_table():
-    from .models import Organisation, Person
+    from .models import Country, Organisation, Person
 
     # People without other names (most of those the rules found) have nothing to add.
     people = Person.objects.exclude(aliases="").only("name", "aliases")
-    return AliasTable.from_names(
-        [entity.name, *entity.alias_list]
-        for entity in [*Organisation.objects.only("name", "aliases"), *people]
-    )
+    groups = [[entity.name, *entity.alias_list] for entity in [*Organisation.objects.only("name", "aliases"), *people]]
+    # A country's name and its Russian forms only: "Таджикистан" finds Tajikistan and the
+    # reverse, while "Tajikistan" is not widened to "Tajik" (a people, not the state).
+    for country in Country.objects.only("name", "aliases"):
+        cyrillic = [alias for alias in country.alias_list if is_cyrillic(alias)]
+        if cyrillic:
+            groups.append([country.name, *cyrillic])
+    return AliasTable.from_names(groups)
+
+
+def is_cyrillic(text):
+    return bool(re.search("[а-яёА-ЯЁ]", text))

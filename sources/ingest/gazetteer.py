@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pycountry
 
+from .russian_names import russian_names
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 # Everyday names for countries whose ISO name is formal or inverted ("Korea, Republic of").
@@ -105,7 +107,7 @@ def _country(record, curated: dict | None) -> GazCountry:
     ]
     # Inverted or bracketed ISO forms ("Korea, Republic of") never occur in prose.
     usable = [n for n in official if n and "," not in n and "(" not in n]
-    names = EVERYDAY_NAMES.get(record.alpha_2, []) + usable
+    names = EVERYDAY_NAMES.get(record.alpha_2, []) + usable + russian_names(record)
     if curated:
         name = curated["name"]
         aliases = curated.get("aliases", []) + names
