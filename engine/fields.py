@@ -17,6 +17,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer, S
 from whoosh.fields import DATETIME, ID as WHOOSH_ID, NUMERIC, FieldType, Schema
 from whoosh.formats import Existence
 
+from .stemming import stem
 from .writing import StemmedText
 
 #: Separates the values of a multi-valued facet field. A control character: names are
@@ -128,7 +129,7 @@ def whoosh_field(field, spell_field):
     if field.document:
         # The body: stemmed, with positions for phrases; not stored (the text is in
         # the database), not sortable, no spelling graph.
-        return StemmedText(stored=False, analyzer=StemmingAnalyzer())
+        return StemmedText(stored=False, analyzer=StemmingAnalyzer(stemfn=stem))
     if isinstance(field, FacetField) or (field.is_multivalued and field.indexed):
         return EXACT(stored=field.stored)
     if field.field_type in ("date", "datetime"):
@@ -147,7 +148,7 @@ def whoosh_field(field, spell_field):
         return WORDS()
     if not field.indexed:
         return WHOOSH_ID(stored=field.stored)
-    analyzer = field.analyzer or StemmingAnalyzer()
+    analyzer = field.analyzer or StemmingAnalyzer(stemfn=stem)
     return StemmedText(stored=field.stored, analyzer=analyzer, field_boost=field.boost)
 
 

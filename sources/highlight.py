@@ -21,10 +21,16 @@ from functools import lru_cache
 
 from bleach.sanitizer import Cleaner
 
-try:  # The same stemmer and stop words as the index (a pure-Python function).
+try:  # The same stemmers and stop words as the index (pure-Python functions).
     from whoosh.analysis import STOP_WORDS as _STOP_WORDS
     from whoosh.lang.porter import stem as _porter_stem
+    from whoosh.lang.snowball.russian import RussianStemmer
+
+    _russian_stem = RussianStemmer().stem
 except ImportError:  # pragma: no cover - another engine without whoosh installed
+    def _russian_stem(word):
+        return word
+
     _STOP_WORDS = frozenset(
         "a an and are as at be by can for from have if in is it may not of on or tbd "
         "that the this to us we when will with yet you your".split()
@@ -57,7 +63,11 @@ def _cleaner() -> Cleaner:
 
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    return _porter_stem(word.lower())
+    """As the index stems it: Cyrillic words the Russian way, others the English way."""
+    word = word.lower()
+    if word and "а" <= word[0] <= "я" or word[:1] == "ё":
+        return _russian_stem(word)
+    return _porter_stem(word)
 
 
 def words_of(text: str) -> list[str]:
