@@ -43,7 +43,32 @@ class AliasTable:
         return self.exact.get(tuple(words)) or self.folded.get(tuple(w.lower() for w in words)) or []
 
 
+_cached: tuple[int, AliasTable] | None = None
+
+
 def load_alias_table():
+    """The current alias table: rebuilt when the names changed (NamesVersion), else this
+    process's copy."""
+    global _cached
+    from .models import NamesVersion
+
+    version = NamesVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
+    if _cached is None or _cached[0] != version:
+        _cached = (version, _build_alias_table())
+    return _cached[1]
+
+
+def names_changed(**kwargs):
+    """Connected to the saves and deletions of countries, organisations and people."""
+    from django.db.models import F
+
+    from .models import NamesVersion
+
+    if not NamesVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
+        NamesVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+
+
+def _build_alias_table():
     from .models import Country, Organisation, Person
 
     # People without other names (most of those the rules found) have nothing to add.

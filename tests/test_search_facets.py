@@ -40,3 +40,21 @@ def test_labels_come_from_the_registry_on_the_page(client, seeded):
     page = client.get("/search/").content.decode()
     for facet in facets.FACETS:
         assert facet.label in page
+
+
+@pytest.mark.django_db
+def test_a_facet_lists_its_hundred_biggest_values_and_always_the_selected_ones(client, fresh_index):
+    from sources.search import MAX_FACET_VALUES
+    from tests.factories import make_source
+    from tests.fixtures_search import rebuild_index
+
+    for n in range(MAX_FACET_VALUES + 5):
+        make_source(f"Clinic report {n}", organisations=[f"Clinic {n:03d}"], mentions=1)
+    make_source("Clinic report extra", organisations=["Clinic 000"])
+    rebuild_index()
+    values = client.get("/api/search", {"q": "clinic"}).json()["facets"]["organisation"]
+    assert len(values) == MAX_FACET_VALUES and values[0] == {"value": "Clinic 000", "count": 2, "selected": False}
+    last = f"Clinic {MAX_FACET_VALUES + 4:03d}"
+    assert last not in {v["value"] for v in values}
+    chosen = client.get("/api/search", {"q": "clinic", "organisation": last}).json()["facets"]["organisation"]
+    assert {"value": last, "count": 1, "selected": True} in chosen

@@ -13,9 +13,8 @@ language: a guess from a dozen words is no better than none.
 
 from __future__ import annotations
 
+import functools
 import re
-
-import py3langid
 
 LANGUAGES = ("en", "ru", "uk", "be", "uz", "kk", "ky", "tg", "tk", "az", "fa", "ps", "tr", "ar",
              "zh", "de", "fr", "es")
@@ -24,7 +23,15 @@ MIN_WORDS = 12
 UNDETERMINED = "und"
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 
-py3langid.set_languages(list(LANGUAGES))
+
+@functools.lru_cache(maxsize=1)
+def _classify():
+    """py3langid's classifier, loaded on first use: its model takes ~100 MB, which a web
+    worker (that imports this module for UNDETERMINED) should not carry."""
+    import py3langid
+
+    py3langid.set_languages(list(LANGUAGES))
+    return py3langid.classify
 
 
 def detect_language(text: str, declared: str = "") -> str:
@@ -32,4 +39,4 @@ def detect_language(text: str, declared: str = "") -> str:
     sample = text[:SAMPLE_CHARS]
     if len(_WORDS.findall(sample)) < MIN_WORDS:
         return declared or UNDETERMINED
-    return py3langid.classify(sample)[0]
+    return _classify()(sample)[0]
