@@ -51,10 +51,12 @@ class Article:
     captured_at: datetime.datetime | None = None  # when a web archive captured the page
 
 
-def process(text: str, gazetteer: Gazetteer) -> list[Article]:
+def process(text: str, gazetteer: Gazetteer, *, original_url: str = "") -> list[Article]:
+    """The articles of one text file; `original_url`: where the text was published, when
+    known (a page's address)."""
     articles = []
     for segment in split(text):
-        article = _process_segment(segment.text, gazetteer, position=len(articles))
+        article = _process_segment(segment.text, gazetteer, position=len(articles), original_url=original_url)
         if article is not None:
             articles.append(article)
     return articles
@@ -121,7 +123,7 @@ def clean_page_text(text: str) -> Cleaned:
     return Cleaned(text="\n\n".join(kept), removed=removed)
 
 
-def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int) -> Article | None:
+def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int, original_url: str = "") -> Article | None:
     cleaned = clean(raw)
     if not cleaned.text:
         return None  # nothing but debris
@@ -150,6 +152,7 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int) -> Articl
         organisations=entities.organisations,
         years=meta.years,
         fingerprint=fingerprint(raw),
+        original_url=original_url,
     )
 
 
