@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import re
 
+import pycountry
+
 SPAM_WORDS = {
     "casino", "casinos", "bahis", "bet", "bets", "betting", "poker", "slot", "slots",
     "jackpot", "roulette", "rulet", "iddaa", "kumar", "bonus", "bonusu", "freespin",
@@ -39,6 +41,7 @@ NAVIGATION_PHRASES = {
     "telegram", "reddit", "pinterest", "click to enlarge", "photo gallery", "watch video",
     "editor's picks", "latest news", "breaking news", "world", "opinion", "multimedia",
     "like this", "loading", "news", "politics", "business", "sport", "sports", "culture",
+    "accessibility links", "flag as inappropriate", "report abuse", "report this",
 }
 NAVIGATION_PATTERNS = [
     re.compile(r"^click here\b", re.I),
@@ -107,6 +110,9 @@ LINE_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("disclaimer", re.compile(
         r"^the views expressed (in this (article|piece|column)|here(in)?) are\b", re.I)),
     ("bare-url", re.compile(r"^(https?://|www\.)\S+$", re.I)),
+    ("notification-prompt", re.compile(
+        r"^(get|receive|turn on|enable|allow)\b.{0,40}\b(updates|notifications|alerts|news)\b"
+        r".{0,40}\b(browser|inbox|phone|device|desktop)\b.{0,20}$", re.I)),
 ]
 
 # Two patterns, not one alternation: one that only has to be tried at the start of the
@@ -133,6 +139,9 @@ SENTENCE_PUNCTUATION = re.compile(r"[.!?;:,\"“”]")
 MENU_TEXT_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 COPYRIGHT_START = re.compile(r"^(©|\(c\)|copyright\b)", re.I)
 RIGHTS_RESERVED_AT_END = re.compile(r"\ball rights reserved\.?$", re.I)
+#: "Home / Asia and Pacific / The CSTO and its deployment": where the page sits in the site
+#: (a menu bar of known items is navigation first).
+BREADCRUMB = re.compile(r"^(home|homepage|home page|main page)\s*[/›»>|]\s*\S.{0,200}$", re.I)
 
 
 def looks_like_wiki(lines: list[str]) -> bool:
@@ -162,10 +171,16 @@ def classify_line(line: str, *, is_wiki: bool = False, position: int = 0) -> str
         return "photo-caption"
     if is_navigation(line):
         return "navigation"
+    if BREADCRUMB.match(line):
+        return "breadcrumb"
     if is_account_prompt(line):
         return "account"
     if not LETTER_OR_DIGIT.search(line):
         return "symbols"
+    if is_ticker(line):
+        return "ticker"
+    if is_language_switch(line):
+        return "language-switch"
     if _is_short_copyright(line):
         return "copyright"
     return None
@@ -261,3 +276,33 @@ def _is_short_copyright(line: str) -> bool:
     if not _word_count_at_most(line, 15):
         return False
     return bool(COPYRIGHT_START.match(line) or RIGHTS_RESERVED_AT_END.search(line))
+
+
+TICKER_ITEM = re.compile(r"([A-Z]{3})\s+[+-]?\d+(?:[.,]\d+)?%?")
+CODES = re.compile(r"[A-Z]{2}")
+
+
+def is_ticker(line: str) -> bool:
+    """A rate or price strip: "USD 84.80", "EUR 101.16 RUB 1.14" (ISO currency codes)."""
+    items = TICKER_ITEM.findall(line)
+    return bool(items) and TICKER_ITEM.sub("", line).strip(" |·•") == "" and all(
+        code in _currency_codes() for code in items
+    )
+
+
+def is_language_switch(line: str) -> bool:
+    """A site's language or edition switch: "RU UA EN", "EN | RU | KG"."""
+    parts = [part for part in MENU_SEPARATORS.split(line) for part in part.split()]
+    return len(parts) >= 2 and all(CODES.fullmatch(part) and part in _language_codes() for part in parts)
+
+
+@functools.lru_cache(maxsize=1)
+def _currency_codes() -> frozenset[str]:
+    return frozenset(currency.alpha_3 for currency in pycountry.currencies)
+
+
+@functools.lru_cache(maxsize=1)
+def _language_codes() -> frozenset[str]:
+    """Two-letter codes of languages and of countries (editions are named by either)."""
+    languages = {language.alpha_2.upper() for language in pycountry.languages if hasattr(language, "alpha_2")}
+    return frozenset(languages | {country.alpha_2 for country in pycountry.countries})

@@ -76,8 +76,8 @@ def process_page(page: Page, gazetteer: Gazetteer, *, captured_at=None) -> list[
     cleaned = clean_page_text(page.text)
     if not cleaned.text:
         return []
-    meta = extract(cleaned.text, removed=cleaned.removed)
     declared = page.metadata
+    meta = extract(cleaned.text, removed=cleaned.removed, original_url=declared.original_url)
     title_is_derived = not declared.title and meta.title_from_body
     title = declared.title or meta.title
     entities = find_entities(meta.body if title_is_derived else f"{title}\n\n{meta.body}", gazetteer)
@@ -127,7 +127,7 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int, original_
     cleaned = clean(raw)
     if not cleaned.text:
         return None  # nothing but debris
-    meta = extract(cleaned.text, removed=cleaned.removed)
+    meta = extract(cleaned.text, removed=cleaned.removed, original_url=original_url)
     if not (meta.title or meta.body):
         return None  # only a date or a signature: nothing to read
     # Entities are counted in the headline and the body; a fallback title is the body's
