@@ -170,6 +170,7 @@ BYLINE = re.compile(
     rf"^(?:by|written by|edited by|author:?|words by|posted by)\s+(?P<name>{PERSON_NAME})(?P<rest>.*)$",
     re.I,
 )
+TRAILING_LOWER_WORDS = re.compile(r"(?:\s+[a-z]+)+$")
 WIKI_FROM = re.compile(r"^From (?P<outlet>[A-Z][\w\-]+(?: [A-Z][\w\-]+)?)(?:, the free encyclopedia)?$")
 
 
@@ -214,7 +215,8 @@ def _read_header_line(paragraphs: list[str], index: int, meta: Metadata) -> bool
 def _read_byline_or_date(paragraph: str, meta: Metadata) -> bool:
     byline = BYLINE.match(paragraph)
     if byline and not meta.author and len(paragraph.split()) <= 15:
-        meta.author = byline.group("name").strip()
+        # BYLINE ignores case, so a name may run into "on" of "on 3 Nov 2019".
+        meta.author = TRAILING_LOWER_WORDS.sub("", byline.group("name").strip())
         _take_date_from(byline.group("rest"), meta)
         return True
     dated = parse_date_line(paragraph)

@@ -111,7 +111,7 @@ LINE_PATTERNS: list[tuple[str, re.Pattern]] = [
         r"^the views expressed (in this (article|piece|column)|here(in)?) are\b", re.I)),
     ("bare-url", re.compile(r"^(https?://|www\.)\S+$", re.I)),
     ("notification-prompt", re.compile(
-        r"^(get|receive|turn on|enable|allow)\b.{0,40}\b(updates|notifications|alerts|news)\b"
+        r"^(get|receive|turn on|enable|allow)\b.{0,40}\b(updates|notifications|alerts|news|stories|headlines)\b"
         r".{0,40}\b(browser|inbox|phone|device|desktop)\b.{0,20}$", re.I)),
 ]
 
@@ -293,7 +293,9 @@ def is_ticker(line: str) -> bool:
 def is_language_switch(line: str) -> bool:
     """A site's language or edition switch: "RU UA EN", "EN | RU | KG"."""
     parts = [part for part in MENU_SEPARATORS.split(line) for part in part.split()]
-    return len(parts) >= 2 and all(CODES.fullmatch(part) and part in _language_codes() for part in parts)
+    return len(set(parts)) == len(parts) >= 2 and all(
+        CODES.fullmatch(part) and part in _language_codes() for part in parts
+    )
 
 
 @functools.lru_cache(maxsize=1)
