@@ -8,7 +8,7 @@ import pytest
 from sources.ingest.clean import clean
 from sources.ingest.extract import extract
 from sources.ingest.gazetteer import load_default_gazetteer
-from sources.ingest.headline import is_section_label, is_topic_label
+from sources.ingest.headline import is_section_label, is_topic_label, outlet_in_label
 from sources.ingest.line_rules import classify_line
 from sources.ingest.pipeline import process
 
@@ -143,3 +143,9 @@ def test_the_stamps_removed_above_the_headline_are_recorded():
     articles = process(f"Monday, 14 March\n\nSmugglers stopped at the river crossing\n\n{BODY}",
                        load_default_gazetteer())
     assert ("Monday, 14 March", "header-stamp") in [(r.line, r.rule) for r in articles[0].removed]
+
+
+def test_a_tagline_that_names_the_site_gives_the_outlet():
+    meta = read(f"The Bulletin explains\n\nSmugglers stopped at the river crossing\n\n{BODY}")
+    assert meta.outlet == "The Bulletin"
+    assert outlet_in_label("Latest News And Gossip") == "" and outlet_in_label("Business & Economy") == ""

@@ -23,7 +23,7 @@ from .dates_in_text import (
     plausible_year,
     split_date_prefix,
 )
-from .headline import is_header_chrome, is_section_label, is_topic_label
+from .headline import is_header_chrome, is_section_label, is_topic_label, outlet_in_label
 from .line_rules import ARCHIVE_HEADER
 
 
@@ -204,6 +204,7 @@ def _read_header_line(paragraphs: list[str], index: int, meta: Metadata) -> bool
             return True
         following = paragraphs[index + 1] if index + 1 < len(paragraphs) else ""
         if is_section_label(paragraph) and is_headline(following):
+            meta.outlet = meta.outlet or outlet_in_label(paragraph)
             return True
         if is_headline(paragraph):
             meta.title = _capitalise(strip_quotes(paragraph))

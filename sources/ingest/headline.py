@@ -50,6 +50,18 @@ def is_section_label(paragraph: str) -> bool:
     return len(words) <= 2 or any(low in SECTION_WORDS for low in lowered)
 
 
+def outlet_in_label(label: str) -> str:
+    """The site a tagline names ("The Economist explains" -> "The Economist"); "" for a
+    section name made of section words only ("Latest News And Gossip")."""
+    words = label.split()
+    while words and words[-1].casefold() in SECTION_WORDS | FUNCTION_WORDS:
+        words.pop()
+    while words and words[0].casefold() in SECTION_WORDS:
+        words.pop(0)
+    named = [word for word in words if word.casefold() not in SECTION_WORDS | FUNCTION_WORDS]
+    return " ".join(words) if named else ""
+
+
 def is_topic_label(cue: str) -> bool:
     """A country named in front of a headline ("Kyrgyzstan: Bomb Attack On ..."): the
     headline's topic, not the outlet that published it."""
