@@ -39,7 +39,7 @@ LEFT_TO_CURATORS = {"ministry", "court", "prosecutor", "prosecutor's"}
 PLACE_WORDS = {"region", "province", "republic", "oblast", "district", "city", "valley", "territory", "state", "states"}
 FORMER_STATES = {"soviet union", "ussr", "ottoman empire", "russian empire"}
 PARTICLES = {"of", "for", "on", "and", "the", "in", "de", "al", "el", "ut", "wal", "&"}
-WORD = r"[A-Z][\w'’\-]*|&"
+WORD = r"(?:(?:al|el|ad|as|ash|at|ul)-)?[A-Z][\w'’\-]*|&"
 NAME = rf"(?:{WORD})(?:\s+(?:(?:{'|'.join(sorted(PARTICLES - {'&'}))})\s+)*(?:{WORD})){{0,8}}"
 ACRONYM = r"[A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]{0,5}"
 WITH_ACRONYM = re.compile(rf"(?P<name>{NAME})\s*\((?P<acronym>{ACRONYM})\)")
@@ -65,11 +65,13 @@ def suggest_organisations(text: str, gazetteer: Gazetteer) -> list[Suggestion]:
         for match in pattern.finditer(text):
             acronym = match.group("acronym")
             name = _fitted_to_acronym(_trimmed(match.group("name")), acronym)
+            if name == _trimmed(match.group("name")):
+                name = _without_leading_role(name)
             if len(name.split()) >= 2:
                 _add(found, name, acronym)
     acronymed = [s.name.casefold() for s in found.values()]
     for match in CAPITALISED_RUN.finditer(text):
-        name = _trimmed(match.group())
+        name = _after_last_of(_trimmed(match.group()))
         # "Charter of the Collective Security Treaty Organization": a name already found
         # with its acronym, behind words that are not part of it.
         if _ends_in_head_word(name) and not any(name.casefold().endswith(" " + known) for known in acronymed):
@@ -118,6 +120,20 @@ def _is_place(name: str, gazetteer: Gazetteer) -> bool:
 
 def _country_names(gazetteer: Gazetteer) -> set[str]:
     return {name.casefold() for country in gazetteer.countries for name in [country.name, *country.aliases]}
+
+
+def _without_leading_role(name: str) -> str:
+    """'Agents of the State Committee on National Security' -> 'State Committee on National
+    Security': one word and "of (the)" before a name are the sentence's, not the name's."""
+    match = re.match(r"^\S+ of (?:the )?(?P<rest>\S+ \S+.*)$", name)
+    return match.group("rest") if match else name
+
+
+def _after_last_of(name: str) -> str:
+    """'Members of the Valley Freedom Party' -> 'Valley Freedom Party': a name that ends in
+    a word for a body starts after its last "of" (such names rarely hold one)."""
+    parts = re.split(r" of (?:the )?", name)
+    return parts[-1] if len(parts[-1].split()) >= 2 else name
 
 
 def _ends_in_head_word(name: str) -> bool:
