@@ -94,7 +94,21 @@ LINE_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("archive-header", ARCHIVE_HEADER),
     ("related-link", re.compile(
         r"^(read more|read also|also read|related|related story|related article|recommended|"
-        r"more on this|watch|listen)\s*[:»›|\-–—]\s*\S.{0,200}$", re.I)),
+        r"more on this|more on this (topic|story|subject)|watch|listen|[\w\-]{2,30}-related)"
+        r"\s*[:»›|\-–—]\s*\S.{0,200}$", re.I)),
+    # "This material was created by a media outlet performing the functions of a foreign
+    # agent": a notice a law requires about the outlet, not the article's text.
+    ("media-status", re.compile(
+        r"^\W*(this|the present|the following) (material|message|article|publication|content|"
+        r"report|news item|media outlet|outlet)\b.{0,300}\b(foreign (mass )?media|foreign agents?|"
+        r"undesirable organi[sz]ation|recogni[sz]ed as extremist|banned in russia)\b", re.I)),
+    ("paywall", re.compile(
+        r"^(to (continue|keep) reading|continue reading (with|for)|subscribe (now )?to (continue|read|"
+        r"unlock|keep)|this (article|content|story) is (only )?(for|available to|reserved for) "
+        r"(subscribers|members|premium)|you('ve| have) (reached|used) (your|all)\b.{0,40}\b(articles|"
+        r"stories)|unlock (this|the full|full) (article|story|access)|read the full (article|story) "
+        r"(with|by subscribing))\b.{0,200}$", re.I)),
+    ("size-picker", re.compile(r"^(text|font) size\b.{0,30}$", re.I)),
     ("cookie", re.compile(
         r"\b(we use cookies|this (web)?site uses cookies|accept (all )?cookies|cookie settings)\b", re.I)),
     ("source-link", re.compile(
@@ -179,6 +193,8 @@ def classify_line(line: str, *, is_wiki: bool = False, position: int = 0) -> str
         return "symbols"
     if is_ticker(line):
         return "ticker"
+    if is_size_picker(line):
+        return "size-picker"
     if is_language_switch(line):
         return "language-switch"
     if _is_short_copyright(line):
@@ -308,3 +324,12 @@ def _language_codes() -> frozenset[str]:
     """Two-letter codes of languages and of countries (editions are named by either)."""
     languages = {language.alpha_2.upper() for language in pycountry.languages if hasattr(language, "alpha_2")}
     return frozenset(languages | {country.alpha_2 for country in pycountry.countries})
+
+
+SIZES = {"xxs", "xs", "s", "sm", "m", "md", "l", "lg", "xl", "xxl", "xxxl", "a", "a+", "a-", "a++"}
+
+
+def is_size_picker(line: str) -> bool:
+    """A picker of text or image sizes: "XS SM MD LG", "A- A A+", "S | M | L | XL"."""
+    parts = [part for part in MENU_SEPARATORS.split(line) for part in part.split()]
+    return len(parts) >= 3 and all(part.casefold() in SIZES for part in parts)
