@@ -44,6 +44,8 @@ TIMESTAMP_LINE = re.compile(
     re.I,
 )
 UPDATE_LABELS = {"last updated", "updated", "modified"}
+#: A stamp is a short line: longer ones are prose, and are not read as stamps at all.
+STAMP_MAX_CHARS = 160
 #: A date line without a year ("Sunday, 22 December", "Oct 15", "Oct", "15:20"): chrome
 #: above the headline, never a date and never the headline.
 YEARLESS_DATE_LINE = re.compile(
@@ -103,6 +105,8 @@ def parse_date_line(line: str) -> tuple[datetime.date, str] | None:
 
 def timestamp_line(line: str) -> tuple[tuple[datetime.date, str] | None, bool] | None:
     """(date or None, is an update stamp) when the line is nothing but a timestamp."""
+    if len(line) > STAMP_MAX_CHARS:
+        return None
     match = TIMESTAMP_LINE.match(" ".join(line.split()))
     if not match:
         return None
@@ -111,6 +115,8 @@ def timestamp_line(line: str) -> tuple[tuple[datetime.date, str] | None, bool] |
 
 
 def is_yearless_date_line(line: str) -> bool:
+    if len(line) > STAMP_MAX_CHARS:
+        return False
     return bool(YEARLESS_DATE_LINE.match(line.strip())) and _names_a_month_or_time(line)
 
 

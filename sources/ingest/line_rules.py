@@ -144,6 +144,9 @@ LINE_PATTERN_HINTS = {
         "gnu " in lower or lower.startswith(("this ", "text is available", "retrieved from", "categor"))
     ),
     "cookie": lambda lower: "cookie" in lower,
+    "media-status": lambda lower: lower.startswith(("this ", "the ")) or not lower[:1].isalpha(),
+    "paywall": lambda lower: lower.startswith(("to ", "continue", "subscribe", "this ", "you", "unlock", "read ")),
+    "size-picker": lambda lower: "size" in lower,
 }
 # Non-ASCII letters that re.IGNORECASE matches to ASCII letters (İ ı ſ K: i, i, s, k).
 IGNORECASE_ASCII_LOOKALIKES = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -294,12 +297,16 @@ def _is_short_copyright(line: str) -> bool:
     return bool(COPYRIGHT_START.match(line) or RIGHTS_RESERVED_AT_END.search(line))
 
 
+#: Tickers, switches and pickers are short strips; a longer line is never one.
+SHORT_STRIP_CHARS = 80
 TICKER_ITEM = re.compile(r"([A-Z]{3})\s+[+-]?\d+(?:[.,]\d+)?%?")
 CODES = re.compile(r"[A-Z]{2}")
 
 
 def is_ticker(line: str) -> bool:
     """A rate or price strip: "USD 84.80", "EUR 101.16 RUB 1.14" (ISO currency codes)."""
+    if len(line) > SHORT_STRIP_CHARS:
+        return False
     items = TICKER_ITEM.findall(line)
     return bool(items) and TICKER_ITEM.sub("", line).strip(" |·•") == "" and all(
         code in _currency_codes() for code in items
@@ -308,6 +315,8 @@ def is_ticker(line: str) -> bool:
 
 def is_language_switch(line: str) -> bool:
     """A site's language or edition switch: "RU UA EN", "EN | RU | KG"."""
+    if len(line) > SHORT_STRIP_CHARS or not line[:2].isupper():
+        return False
     parts = [part for part in MENU_SEPARATORS.split(line) for part in part.split()]
     return len(set(parts)) == len(parts) >= 2 and all(
         CODES.fullmatch(part) and part in _language_codes() for part in parts
@@ -331,5 +340,7 @@ SIZES = {"xxs", "xs", "s", "sm", "m", "md", "l", "lg", "xl", "xxl", "xxxl", "a",
 
 def is_size_picker(line: str) -> bool:
     """A picker of text or image sizes: "XS SM MD LG", "A- A A+", "S | M | L | XL"."""
+    if len(line) > SHORT_STRIP_CHARS:
+        return False
     parts = [part for part in MENU_SEPARATORS.split(line) for part in part.split()]
     return len(parts) >= 3 and all(part.casefold() in SIZES for part in parts)
