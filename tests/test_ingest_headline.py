@@ -149,3 +149,10 @@ def test_a_tagline_that_names_the_site_gives_the_outlet():
     meta = read(f"The Bulletin explains\n\nSmugglers stopped at the river crossing\n\n{BODY}")
     assert meta.outlet == "The Bulletin"
     assert outlet_in_label("Latest News And Gossip") == "" and outlet_in_label("Business & Economy") == ""
+
+
+@pytest.mark.parametrize("line", ["- Source: Valley Wire", "Source: Valley Wire", "• Via: Valley Wire"])
+def test_a_source_line_above_the_headline_names_the_outlet(line):
+    meta = read(f"{line}\n\nSmugglers stopped at the river crossing\n\n{BODY}")
+    assert meta.title == "Smugglers stopped at the river crossing"
+    assert meta.outlet == "Valley Wire"

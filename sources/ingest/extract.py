@@ -195,7 +195,7 @@ def _read_header_line(paragraphs: list[str], index: int, meta: Metadata) -> bool
     paragraph = paragraphs[index]
     if ARCHIVE_HEADER.match(paragraph):
         return True
-    if not meta.title and _is_stamp(paragraph, meta):
+    if not meta.title and (_is_stamp(paragraph, meta) or _is_source_line(paragraph, meta)):
         return True
     if not meta.title:
         header = split_outlet_header(paragraph)
@@ -246,6 +246,17 @@ def _is_stamp(paragraph: str, meta: Metadata) -> bool:
         meta.removed.append(Removal(paragraph, "header-stamp"))
         return True
     return False
+
+
+SOURCE_LINE = re.compile(r"^[\W_]*(?:source|via)\s*:\s*(?P<outlet>\w[^:]{0,60})$", re.I)
+
+
+def _is_source_line(paragraph: str, meta: Metadata) -> bool:
+    """'- Source: Xinhua' above the headline names the outlet; it is never the headline."""
+    match = SOURCE_LINE.match(paragraph)
+    if match:
+        meta.outlet = meta.outlet or normalise_outlet(match.group("outlet"))
+    return bool(match)
 
 
 def _outlet_line(paragraph: str) -> str:
