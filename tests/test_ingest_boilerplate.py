@@ -26,8 +26,6 @@ from sources.ingest.line_rules import classify_line
         ("This article is for subscribers only", "paywall"),
         ("You have reached your limit of free articles this month", "paywall"),
         ("Unlock this article and all our reporting", "paywall"),
-        ("The bridge is open again pic.twitter.com/AbC123xyz", "tweet-embed"),
-        ("— Valley Reporter (@valleyreporter) March 3, 2017", "tweet-embed"),
     ],
 )
 def test_boilerplate_lines(line, rule):
@@ -47,6 +45,10 @@ def test_boilerplate_lines(line, rule):
         "Subscribers to the local cable network lost access on Monday.",
         "You have reached the border post, the guard told the travellers.",
         "The minister (@minister on Twitter) wrote on March 3, 2017 that talks would resume.",
+        # An embedded tweet is a quote with its attribution: the public extraction benchmark's
+        # readers keep both, and so does the archive.
+        "The bridge is open again pic.twitter.com/AbC123xyz",
+        "— Valley Reporter (@valleyreporter) March 3, 2017",
     ],
 )
 def test_article_sentences_that_look_like_boilerplate_stay(line):

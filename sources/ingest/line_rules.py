@@ -109,9 +109,6 @@ LINE_PATTERNS: list[tuple[str, re.Pattern]] = [
         r"stories)|unlock (this|the full|full) (article|story|access)|read the full (article|story) "
         r"(with|by subscribing))\b.{0,200}$", re.I)),
     ("size-picker", re.compile(r"^(text|font) size\b.{0,30}$", re.I)),
-    # An embedded tweet's picture link, or its signature line "— Name (@handle) March 3, 2017".
-    ("tweet-embed", re.compile(
-        r"pic\.twitter\.com/\w+|^[—–-]\s*[^()\n]{1,60}\(@\w{1,15}\)\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4}$")),
     ("cookie", re.compile(
         r"\b(we use cookies|this (web)?site uses cookies|accept (all )?cookies|cookie settings)\b", re.I)),
     ("source-link", re.compile(
@@ -150,7 +147,6 @@ LINE_PATTERN_HINTS = {
     "media-status": lambda lower: lower.startswith(("this ", "the ")) or not lower[:1].isalpha(),
     "paywall": lambda lower: lower.startswith(("to ", "continue", "subscribe", "this ", "you", "unlock", "read ")),
     "size-picker": lambda lower: "size" in lower,
-    "tweet-embed": lambda lower: "pic.twitter" in lower or "(@" in lower,
 }
 # Non-ASCII letters that re.IGNORECASE matches to ASCII letters (İ ı ſ K: i, i, s, k).
 IGNORECASE_ASCII_LOOKALIKES = re.compile("[\u0130\u0131\u017f\u212a]")
