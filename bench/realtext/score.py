@@ -17,6 +17,7 @@ import argparse
 import datetime
 import json
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -205,17 +206,24 @@ def score_search(articles: list[dict], texts_dir: Path, report: Report) -> None:
     from sources.search import search
     from sources.search_query import SearchQuery
 
-    call_command("migrate", verbosity=0)
-    paths = [str(texts_dir / f"{article['id']}.txt") for article in articles]
-    call_command("import_sources", *paths, no_progress=True, jobs=0, stdout=open(os.devnull, "w"))
-    for article in articles:
-        for q in article["queries"]:
-            hits = search(SearchQuery.from_params({"q": q}), per_page=TOP).hits
-            ids = [Path(hit.source.source_file).stem for hit in hits]
-            ok = article["id"] in ids[:TOP]
-            report.top3.add(ok)
-            if not ok:
-                report.misses.append(f"query     {article['id']}: {q!r} -> {ids}")
+    try:
+        call_command("migrate", verbosity=0)
+        paths = [str(texts_dir / f"{article['id']}.txt") for article in articles]
+        with open(os.devnull, "w") as quiet:
+            call_command("import_sources", *paths, no_progress=True, jobs=0, stdout=quiet)
+        for article in articles:
+            for q in article["queries"]:
+                _score_query(article, q, search(SearchQuery.from_params({"q": q}), per_page=TOP), report)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _score_query(article, q, results, report):
+    ids = [Path(hit.source.source_file).stem for hit in results.hits]
+    ok = article["id"] in ids[:TOP]
+    report.top3.add(ok)
+    if not ok:
+        report.misses.append(f"query     {article['id']}: {q!r} -> {ids}")
 
 
 # --- output ----------------------------------------------------------------------------
