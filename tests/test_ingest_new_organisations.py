@@ -42,9 +42,12 @@ def test_a_name_glossed_with_an_acronym_of_another_language():
         ("The Southern Unity Movement denied the claim.", "Southern Unity Movement"),
         ("A statement by the Mountain Liberation Front was read.", "Mountain Liberation Front"),
         ("The Central Election Commission set the date.", "Central Election Commission"),
+        ("The Central Election Commission on Saturday set the date.", "Central Election Commission"),
         ("Fighters of the Kokand Martyrs Brigade crossed the river.", "Kokand Martyrs Brigade"),
         ("Leaders of the Osh Women's Council met the mayor.", "Osh Women's Council"),
         ("He joined Jamaat Ansar al-Valley Jamaat last year.", "Jamaat Ansar al-Valley Jamaat"),
+        ("He is the head of the Birlik party, far behind in the polls.", "Birlik party"),
+        ("Supporters of the Ata-Dolina movement marched.", "Ata-Dolina movement"),
     ],
 )
 def test_names_built_on_a_word_for_a_body(text, name):
@@ -61,6 +64,7 @@ def test_names_built_on_a_word_for_a_body(text, name):
         "The Soviet Union collapsed in 1991.",  # a former state
         "The Party said nothing.",  # one word is no name
         "Officials said the party would appeal.",
+        "The ruling party won. In the Kyrgyz party system, money decides.",  # a people's adjective
     ],
 )
 def test_what_is_not_suggested(text):

@@ -6,7 +6,8 @@ Three signs that a capitalised phrase is an organisation's name:
 * it is glossed with one: "State Committee on National Security, or GKNB";
 * it is built on a word that names a body: Party, Movement, Front, Committee, Council,
   Centre, Union, Organization, Brigade, Jamaat ... ("Turkestan Islamic Party",
-  "Central Election Commission", "Kyrgyz-Russian Development Fund").
+  "Central Election Commission", "Kyrgyz-Russian Development Fund"), or follows "the"
+  with its kind in lower case ("the Butun party"; not "the Kyrgyz party system").
 
 Names the gazetteer already knows (under any alias) are not suggested. Ministries and
 courts are left to the curated list, which names them with their country. Suggestions
@@ -45,6 +46,8 @@ ACRONYM = r"[A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]{0,5}"
 WITH_ACRONYM = re.compile(rf"(?P<name>{NAME})\s*\((?P<acronym>{ACRONYM})\)")
 GLOSSED = re.compile(rf"(?P<name>{NAME}),\s+or\s+(?P<acronym>{ACRONYM})\b")
 CAPITALISED_RUN = re.compile(NAME)
+#: "the Butun party", "the Ata-Zhurt movement": a name with its kind in lower case.
+NAMED_KIND = re.compile(r"\bthe (?P<name>(?:[A-Z][\w'’\-]*\s+){1,3}(?:party|movement|front|bloc))\b")
 #: A capitalised word that opens a sentence or a phrase, not a name ("The", "In", "Since").
 OPENERS = {"the", "a", "an", "in", "on", "at", "since", "after", "before", "when", "while",
            "according", "earlier", "later", "meanwhile", "however", "but", "and", "this", "that",
@@ -76,6 +79,10 @@ def suggest_organisations(text: str, gazetteer: Gazetteer) -> list[Suggestion]:
         # with its acronym, behind words that are not part of it.
         if _ends_in_head_word(name) and not any(name.casefold().endswith(" " + known) for known in acronymed):
             _add(found, name, "")
+    for match in NAMED_KIND.finditer(text):
+        name = match.group("name")
+        if not _is_a_peoples_adjective(name.split()[0], gazetteer):
+            _add(found, name, "")
     counts = Counter()
     for suggestion in found.values():
         counts[suggestion.name] = _mentions(text, suggestion)
@@ -87,9 +94,17 @@ def suggest_organisations(text: str, gazetteer: Gazetteer) -> list[Suggestion]:
     return sorted(result, key=lambda s: (-s.mentions, s.name))
 
 
+#: "The Central Election Commission on Saturday": the day is the sentence's.
+TIME_TAIL = re.compile(
+    r"\s+(?:on|in|at|since|by|until|from)\s+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|"
+    r"March|April|May|June|July|August|September|October|November|December)\b.*$"
+)
+
+
 def _trimmed(name: str) -> str:
-    """Without opening words ("The", "In") and trailing particles; possessives cut."""
-    words = name.replace("’", "'").split()
+    """Without opening words ("The", "In"), a trailing time ("on Saturday") and trailing
+    particles; possessives cut."""
+    words = TIME_TAIL.sub("", name).replace("’", "'").split()
     while words and (words[0].casefold() in OPENERS or words[0].endswith("'s")):
         words.pop(0)
     while words and words[-1].casefold() in PARTICLES:
@@ -116,6 +131,10 @@ def _is_place(name: str, gazetteer: Gazetteer) -> bool:
     if lowered in FORMER_STATES or lowered.split()[-1] in PLACE_WORDS:
         return True
     return lowered in _country_names(gazetteer)
+
+
+def _is_a_peoples_adjective(word: str, gazetteer: Gazetteer) -> bool:
+    return word.casefold() in _country_names(gazetteer) or word.casefold() in OPENERS
 
 
 def _country_names(gazetteer: Gazetteer) -> set[str]:
