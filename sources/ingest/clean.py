@@ -99,6 +99,8 @@ def _single_spaced(line: str) -> str:
 
 
 CLOSING_PUNCTUATION_AT_END = re.compile(r"[.!?:;\"”’)\]]$")
+#: "by Jane Doe on 28 Oct 2018" under a headline is a line of its own, not the headline's end.
+BYLINE_START = re.compile(r"^by [A-Z]")
 
 
 def _rewrap(lines: list[str]) -> list[str]:
@@ -113,6 +115,7 @@ def _rewrap(lines: list[str]) -> list[str]:
             and len(previous) >= 40
             and not CLOSING_PUNCTUATION_AT_END.search(previous)
             and line[0].islower()
+            and not BYLINE_START.match(line)
         ):
             joined[-1] = f"{previous} {line}"
         else:

@@ -136,9 +136,13 @@ def _acceptable(text: str, alias: _Alias, start: int, end: int) -> bool:
 
 @functools.lru_cache(maxsize=4096)  # the same names recur, in article after article
 def _capitals_agree(alias: str, matched: str) -> bool:
-    """Every capitalised word of the alias (except particles such as "al") is capitalised in the text."""
+    """Every capitalised word of the alias (except particles such as "al") is capitalised in the
+    text; in a name of three words or more only the first must be ("East Turkestan Islamic
+    movement"): such a phrase is the name whatever the case of its later words."""
     alias_words = SEPARATOR_RE.split(alias)
     text_words = SEPARATOR_RE.split(matched)
+    if len(alias_words) >= 3:
+        alias_words, text_words = alias_words[:1], text_words[:1]
     for alias_word, text_word in zip(alias_words, text_words):
         if alias_word[:1].isupper() and alias_word.casefold() not in NAME_PARTICLES:
             if not text_word[:1].isupper():

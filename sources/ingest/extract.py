@@ -13,9 +13,17 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from dateutil import parser as date_parser
-
 from .clean import Removal
+from .dates_in_text import (
+    DATE_IN_TEXT,
+    date_in_address,
+    date_in_dateline,
+    parse_date,
+    parse_date_line,
+    plausible_year,
+    split_date_prefix,
+)
+from .headline import is_header_chrome, is_section_label, is_topic_label, outlet_in_label
 from .line_rules import ARCHIVE_HEADER
 
 
@@ -33,19 +41,24 @@ class Metadata:
     removed: list[Removal] = field(default_factory=list)  # what was cut from the body here
 
 
-def extract(text: str, *, removed: Iterable[Removal] = ()) -> Metadata:
+def extract(text: str, *, removed: Iterable[Removal] = (), original_url: str = "") -> Metadata:
     """Metadata of one cleaned article.
 
     `removed` (optional) is what clean() took out; a wiki "From X" line removed
-    there still names the outlet.
+    there still names the outlet. `original_url`: the page's address, whose date counts
+    when the text states none.
     """
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
     meta = Metadata()
     consumed: set[int] = set()
+    _split_date_prefix(paragraphs, meta)
     _read_header(paragraphs, meta, consumed)
     _read_trailer(paragraphs, meta, consumed)
     body_paragraphs = [p for i, p in enumerate(paragraphs) if i not in consumed]
+    _take_date_line_near_top(body_paragraphs, meta)
     _read_dateline(body_paragraphs, meta)
+    if meta.published is None and original_url:
+        _set_date(meta, date_in_address(original_url))
     _read_author_bio(body_paragraphs, meta)
     if not meta.outlet:
         meta.outlet = _outlet_from_removals(removed)
@@ -76,6 +89,7 @@ NOT_OUTLETS = {
     "opinion", "comment", "interview", "exclusive", "breaking", "published", "date",
     "by", "author", "from", "via", "more", "also read", "read also", "recommended",
     "simply put", "in short", "quote", "question", "answer", "summary", "background",
+    "explainer", "explained", "factbox", "fact check", "live", "in pictures", "watch",
 }
 OUTLET_SUFFIXES = {
     "news", "times", "post", "daily", "herald", "tribune", "agency", "press", "journal",
@@ -83,55 +97,6 @@ OUTLET_SUFFIXES = {
     "radio", "tv", "television", "wire", "today", "observer", "chronicle", "insider",
     "weekly", "mail", "magazine", "media", "newswire", "diplomat", "courier", "reporter",
 }
-
-MONTH_WORD = r"[A-Z][a-z]{2,8}\.?"
-DATE_SHAPES = (
-    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_WORD},?\s+\d{{4}}"  # 28 September 2017
-    rf"|{MONTH_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # March 12, 2017
-    rf"|{MONTH_WORD},?\s+\d{{4}}"  # March 2017
-    r"|\d{4}-\d{2}-\d{2}"  # 2017-03-12
-)
-DATE_IN_TEXT = re.compile(rf"(?<!\w)(?:{DATE_SHAPES})(?!\w)")
-DATE_LINE = re.compile(
-    r"^(?:(?:published|posted|updated|date|dated)(?: on)?\s*:?\s*)?"
-    r"(?:[A-Z][a-z]+day,?\s+)?"
-    rf"(?P<date>{DATE_SHAPES})"
-    r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,5})?)?\.?$",
-    re.I,
-)
-
-
-def parse_date(text: str) -> tuple[datetime.date, str] | None:
-    """Parse a date string with dateutil; return (date, precision) or None.
-
-    Parsing twice with different defaults tells which parts the string really
-    contained: a part that follows the default was not in the text.
-    """
-    try:
-        first = date_parser.parse(text, default=datetime.datetime(1904, 1, 1))
-        second = date_parser.parse(text, default=datetime.datetime(1908, 2, 2))
-    except (ValueError, OverflowError):
-        return None
-    if first.year != second.year or not _plausible_year(first.year):
-        return None
-    if first.month != second.month:
-        return first.date().replace(month=1, day=1), "year"
-    if first.day != second.day:
-        return first.date().replace(day=1), "month"
-    return first.date(), "day"
-
-
-def parse_date_line(line: str) -> tuple[datetime.date, str] | None:
-    """A line that is nothing but a date with a year ("March 12, 2017", "10 Dec 2016")."""
-    match = DATE_LINE.match(line.strip())
-    if not match:
-        return None
-    return parse_date(match.group("date"))
-
-
-def _plausible_year(year: int) -> bool:
-    return 1800 <= year <= datetime.date.today().year + 1
-
 
 # --- outlet names -----------------------------------------------------------
 
@@ -183,7 +148,7 @@ def split_outlet_header(line: str) -> tuple[str, str] | None:
     if not match:
         return None
     outlet, headline = match.group("outlet"), match.group("headline").strip()
-    if outlet.casefold() in NOT_OUTLETS or len(headline.split()) > 25:
+    if outlet.casefold() in NOT_OUTLETS or is_topic_label(outlet) or len(headline.split()) > 25:
         return None
     if headline.endswith((".", ",", ";", ":")) and not _is_quoted(headline):
         return None
@@ -202,15 +167,22 @@ def strip_quotes(text: str) -> str:
 # --- header -----------------------------------------------------------------
 
 BYLINE = re.compile(
-    rf"^(?:by|written by|author:?|words by|posted by)\s+(?P<name>{PERSON_NAME})(?P<rest>.*)$",
+    rf"^(?:by|written by|edited by|author:?|words by|posted by)\s+(?P<name>{PERSON_NAME})(?P<rest>.*)$",
     re.I,
 )
+TRAILING_LOWER_WORDS = re.compile(r"(?:\s+[a-z]+)+$")
 WIKI_FROM = re.compile(r"^From (?P<outlet>[A-Z][\w\-]+(?: [A-Z][\w\-]+)?)(?:, the free encyclopedia)?$")
+
+
+#: How far down the header may reach (chrome, a section label, the headline, a byline,
+#: a date line), and how far below it a date line still dates the article.
+HEADER_LINES = 8
+DATE_LINE_REACH = 4
 
 
 def _read_header(paragraphs: list[str], meta: Metadata, consumed: set[int]) -> None:
     """Consume headline, section label, outlet, byline and date lines at the top."""
-    for index, paragraph in enumerate(paragraphs[:6]):
+    for index, paragraph in enumerate(paragraphs[:HEADER_LINES]):
         if index == len(paragraphs) - 1 and not meta.title:
             return  # a one-paragraph article is all body
         if _read_header_line(paragraphs, index, meta):
@@ -223,13 +195,16 @@ def _read_header_line(paragraphs: list[str], index: int, meta: Metadata) -> bool
     paragraph = paragraphs[index]
     if ARCHIVE_HEADER.match(paragraph):
         return True
+    if not meta.title and (_is_stamp(paragraph, meta) or _is_source_line(paragraph, meta)):
+        return True
     if not meta.title:
         header = split_outlet_header(paragraph)
         if header:
             meta.outlet, meta.title = header
             return True
         following = paragraphs[index + 1] if index + 1 < len(paragraphs) else ""
-        if _is_section_label(paragraph) and is_headline(following):
+        if is_section_label(paragraph) and is_headline(following):
+            meta.outlet = meta.outlet or outlet_in_label(paragraph)
             return True
         if is_headline(paragraph):
             meta.title = _capitalise(strip_quotes(paragraph))
@@ -241,7 +216,8 @@ def _read_header_line(paragraphs: list[str], index: int, meta: Metadata) -> bool
 def _read_byline_or_date(paragraph: str, meta: Metadata) -> bool:
     byline = BYLINE.match(paragraph)
     if byline and not meta.author and len(paragraph.split()) <= 15:
-        meta.author = byline.group("name").strip()
+        # BYLINE ignores case, so a name may run into "on" of "on 3 Nov 2019".
+        meta.author = TRAILING_LOWER_WORDS.sub("", byline.group("name").strip())
         _take_date_from(byline.group("rest"), meta)
         return True
     dated = parse_date_line(paragraph)
@@ -252,15 +228,75 @@ def _read_byline_or_date(paragraph: str, meta: Metadata) -> bool:
     if wiki_from and not meta.outlet:
         meta.outlet = wiki_from.group("outlet")
         return True
+    outlet = _outlet_line(paragraph)
+    if outlet and not meta.outlet:
+        meta.outlet = outlet
+        return True
+    return _is_stamp(paragraph, meta)
+
+
+def _is_stamp(paragraph: str, meta: Metadata) -> bool:
+    """A timestamp line (its date taken: a rejected timestamp still dates the article), or
+    a stamp above the headline that gives no date ("Sunday, 22 December", "Updated 10:02")."""
+    dated = parse_date_line(paragraph)
+    if dated:
+        _set_date(meta, dated)
+        return True
+    if is_header_chrome(paragraph):
+        meta.removed.append(Removal(paragraph, "header-stamp"))
+        return True
     return False
+
+
+SOURCE_LINE = re.compile(r"^[\W_]*(?:source|via)\s*:\s*(?P<outlet>\w[^:]{0,60})$", re.I)
+
+
+def _is_source_line(paragraph: str, meta: Metadata) -> bool:
+    """'- Source: Xinhua' above the headline names the outlet; it is never the headline."""
+    match = SOURCE_LINE.match(paragraph)
+    if match:
+        meta.outlet = meta.outlet or normalise_outlet(match.group("outlet"))
+    return bool(match)
+
+
+def _outlet_line(paragraph: str) -> str:
+    """'New York Times', '>> Reuters' under the headline: the outlet that carried it."""
+    bare = paragraph.strip(" >»|-–—:")
+    if is_outlet_signature(bare) or re.sub(r"[^a-z0-9]", "", bare.casefold()) in KNOWN_OUTLETS:
+        return normalise_outlet(bare)
+    return ""
+
+
+def _set_date(meta: Metadata, dated: tuple[datetime.date, str] | None) -> None:
+    if dated and meta.published is None:
+        meta.published, meta.date_precision = dated
+
+
+def _split_date_prefix(paragraphs: list[str], meta: Metadata) -> None:
+    """'date 2019-11-06 Militants attack ...': the date, then the line without it."""
+    split = split_date_prefix(paragraphs[0]) if paragraphs else None
+    if split:
+        dated, rest = split
+        _set_date(meta, dated)
+        paragraphs[0] = rest
+
+
+def _take_date_line_near_top(body_paragraphs: list[str], meta: Metadata) -> None:
+    """A date line below a standfirst or a photo caption is still the article's date line."""
+    if meta.published is not None:
+        return
+    for index, paragraph in enumerate(body_paragraphs[:DATE_LINE_REACH]):
+        dated = parse_date_line(paragraph)
+        if dated:
+            _set_date(meta, dated)
+            del body_paragraphs[index]
+            return
 
 
 def _take_date_from(text: str, meta: Metadata) -> None:
     match = DATE_IN_TEXT.search(text)
-    if match and meta.published is None:
-        dated = parse_date(match.group())
-        if dated:
-            meta.published, meta.date_precision = dated
+    if match:
+        _set_date(meta, parse_date(match.group()))
 
 
 def is_headline(paragraph: str) -> bool:
@@ -273,16 +309,6 @@ def is_headline(paragraph: str) -> bool:
     if re.search(r"[.,;:]$", paragraph) and not _is_quoted(paragraph):
         return False
     return not dateline_match(paragraph) and not parse_date_line(paragraph)
-
-
-def _is_section_label(paragraph: str) -> bool:
-    """A one- or two-word section name above the headline ("Asia", "World News")."""
-    words = paragraph.split()
-    return (
-        1 <= len(words) <= 2
-        and all(word[0].isupper() for word in words)
-        and not re.search(r"[^\w\s&\-]", paragraph)
-    )
 
 
 def _capitalise(title: str) -> str:
@@ -370,6 +396,7 @@ def _read_dateline(body_paragraphs: list[str], meta: Metadata) -> None:
     """'LONDON (TCA) — ...' gives place London and, failing a better cue, outlet TCA.
     The dateline opens the story, but a standfirst may come before it."""
     for index, paragraph in enumerate(body_paragraphs[:3]):
+        _set_date(meta, date_in_dateline(paragraph))
         match = dateline_match(paragraph)
         if match:
             place, agency = match.group("place"), match.group("agency")
@@ -391,7 +418,10 @@ def _without_empty_agency(paragraph: str, match: re.Match, meta: Metadata) -> st
 
 # --- title fallback -----------------------------------------------------------
 
-ABBREVIATIONS = re.compile(r"\b(Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Prof|Jr|Sr|No|vs|Rev|Capt|Maj|[A-Z])\.$")
+ABBREVIATIONS = re.compile(
+    r"\b(Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Prof|Jr|Sr|No|vs|Rev|Capt|Maj|Gov|Sen|Rep|Inc|Co|Corp|Ltd|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|[A-Z])\.$"
+)
 TRAILING_FUNCTION_WORDS = {
     "a", "an", "the", "of", "on", "in", "to", "and", "or", "that", "was", "for", "by",
     "with", "at", "from", "as", "is", "were", "but", "which", "who",
@@ -445,7 +475,7 @@ def count_years(text: str) -> dict[int, int]:
     counts: Counter[int] = Counter()
     for match in YEAR.finditer(text):
         year = int(match.group("year"))
-        if not _plausible_year(year) or COUNT_NOUNS.match(text[match.end():match.end() + 20]):
+        if not plausible_year(year) or COUNT_NOUNS.match(text[match.end():match.end() + 20]):
             continue
         counts[year] += 1
         if match.group("range"):
@@ -458,4 +488,4 @@ def count_years(text: str) -> dict[int, int]:
 def _range_end(year: int, range_text: str) -> int | None:
     suffix = int(re.sub(r"\D", "", range_text))
     end = year - year % 100 + suffix
-    return end if year < end <= year + 99 and _plausible_year(end) else None
+    return end if year < end <= year + 99 and plausible_year(end) else None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import re
 
+import pycountry
+
 SPAM_WORDS = {
     "casino", "casinos", "bahis", "bet", "bets", "betting", "poker", "slot", "slots",
     "jackpot", "roulette", "rulet", "iddaa", "kumar", "bonus", "bonusu", "freespin",
@@ -39,6 +41,7 @@ NAVIGATION_PHRASES = {
     "telegram", "reddit", "pinterest", "click to enlarge", "photo gallery", "watch video",
     "editor's picks", "latest news", "breaking news", "world", "opinion", "multimedia",
     "like this", "loading", "news", "politics", "business", "sport", "sports", "culture",
+    "accessibility links", "flag as inappropriate", "report abuse", "report this",
 }
 NAVIGATION_PATTERNS = [
     re.compile(r"^click here\b", re.I),
@@ -91,7 +94,21 @@ LINE_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("archive-header", ARCHIVE_HEADER),
     ("related-link", re.compile(
         r"^(read more|read also|also read|related|related story|related article|recommended|"
-        r"more on this|watch|listen)\s*[:»›|\-–—]\s*\S.{0,200}$", re.I)),
+        r"more on this|more on this (topic|story|subject)|watch|listen|[\w\-]{2,30}-related)"
+        r"\s*[:»›|\-–—]\s*\S.{0,200}$", re.I)),
+    # "This material was created by a media outlet performing the functions of a foreign
+    # agent": a notice a law requires about the outlet, not the article's text.
+    ("media-status", re.compile(
+        r"^\W*(this|the present|the following) (material|message|article|publication|content|"
+        r"report|news item|media outlet|outlet)\b.{0,300}\b(foreign (mass )?media|foreign agents?|"
+        r"undesirable organi[sz]ation|recogni[sz]ed as extremist|banned in russia)\b", re.I)),
+    ("paywall", re.compile(
+        r"^(to (continue|keep) reading|continue reading (with|for)|subscribe (now )?to (continue|read|"
+        r"unlock|keep)|this (article|content|story) is (only )?(for|available to|reserved for) "
+        r"(subscribers|members|premium)|you('ve| have) (reached|used) (your|all)\b.{0,40}\b(articles|"
+        r"stories)|unlock (this|the full|full) (article|story|access)|read the full (article|story) "
+        r"(with|by subscribing))\b.{0,200}$", re.I)),
+    ("size-picker", re.compile(r"^(text|font) size\b.{0,30}$", re.I)),
     ("cookie", re.compile(
         r"\b(we use cookies|this (web)?site uses cookies|accept (all )?cookies|cookie settings)\b", re.I)),
     ("source-link", re.compile(
@@ -107,6 +124,9 @@ LINE_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("disclaimer", re.compile(
         r"^the views expressed (in this (article|piece|column)|here(in)?) are\b", re.I)),
     ("bare-url", re.compile(r"^(https?://|www\.)\S+$", re.I)),
+    ("notification-prompt", re.compile(
+        r"^(get|receive|turn on|enable|allow)\b.{0,40}\b(updates|notifications|alerts|news|stories|headlines)\b"
+        r".{0,40}\b(browser|inbox|phone|device|desktop)\b.{0,20}$", re.I)),
 ]
 
 # Two patterns, not one alternation: one that only has to be tried at the start of the
@@ -124,6 +144,9 @@ LINE_PATTERN_HINTS = {
         "gnu " in lower or lower.startswith(("this ", "text is available", "retrieved from", "categor"))
     ),
     "cookie": lambda lower: "cookie" in lower,
+    "media-status": lambda lower: lower.startswith(("this ", "the ")) or not lower[:1].isalpha(),
+    "paywall": lambda lower: lower.startswith(("to ", "continue", "subscribe", "this ", "you", "unlock", "read ")),
+    "size-picker": lambda lower: "size" in lower,
 }
 # Non-ASCII letters that re.IGNORECASE matches to ASCII letters (İ ı ſ K: i, i, s, k).
 IGNORECASE_ASCII_LOOKALIKES = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -133,6 +156,9 @@ SENTENCE_PUNCTUATION = re.compile(r"[.!?;:,\"“”]")
 MENU_TEXT_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 COPYRIGHT_START = re.compile(r"^(©|\(c\)|copyright\b)", re.I)
 RIGHTS_RESERVED_AT_END = re.compile(r"\ball rights reserved\.?$", re.I)
+#: "Home / Asia and Pacific / The CSTO and its deployment": where the page sits in the site
+#: (a menu bar of known items is navigation first).
+BREADCRUMB = re.compile(r"^(home|homepage|home page|main page)\s*[/›»>|]\s*\S.{0,200}$", re.I)
 
 
 def looks_like_wiki(lines: list[str]) -> bool:
@@ -162,10 +188,18 @@ def classify_line(line: str, *, is_wiki: bool = False, position: int = 0) -> str
         return "photo-caption"
     if is_navigation(line):
         return "navigation"
+    if BREADCRUMB.match(line):
+        return "breadcrumb"
     if is_account_prompt(line):
         return "account"
     if not LETTER_OR_DIGIT.search(line):
         return "symbols"
+    if is_ticker(line):
+        return "ticker"
+    if is_size_picker(line):
+        return "size-picker"
+    if is_language_switch(line):
+        return "language-switch"
     if _is_short_copyright(line):
         return "copyright"
     return None
@@ -261,3 +295,52 @@ def _is_short_copyright(line: str) -> bool:
     if not _word_count_at_most(line, 15):
         return False
     return bool(COPYRIGHT_START.match(line) or RIGHTS_RESERVED_AT_END.search(line))
+
+
+#: Tickers, switches and pickers are short strips; a longer line is never one.
+SHORT_STRIP_CHARS = 80
+TICKER_ITEM = re.compile(r"([A-Z]{3})\s+[+-]?\d+(?:[.,]\d+)?%?")
+CODES = re.compile(r"[A-Z]{2}")
+
+
+def is_ticker(line: str) -> bool:
+    """A rate or price strip: "USD 84.80", "EUR 101.16 RUB 1.14" (ISO currency codes)."""
+    if len(line) > SHORT_STRIP_CHARS:
+        return False
+    items = TICKER_ITEM.findall(line)
+    return bool(items) and TICKER_ITEM.sub("", line).strip(" |·•") == "" and all(
+        code in _currency_codes() for code in items
+    )
+
+
+def is_language_switch(line: str) -> bool:
+    """A site's language or edition switch: "RU UA EN", "EN | RU | KG"."""
+    if len(line) > SHORT_STRIP_CHARS or not line[:2].isupper():
+        return False
+    parts = [part for part in MENU_SEPARATORS.split(line) for part in part.split()]
+    return len(set(parts)) == len(parts) >= 2 and all(
+        CODES.fullmatch(part) and part in _language_codes() for part in parts
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _currency_codes() -> frozenset[str]:
+    return frozenset(currency.alpha_3 for currency in pycountry.currencies)
+
+
+@functools.lru_cache(maxsize=1)
+def _language_codes() -> frozenset[str]:
+    """Two-letter codes of languages and of countries (editions are named by either)."""
+    languages = {language.alpha_2.upper() for language in pycountry.languages if hasattr(language, "alpha_2")}
+    return frozenset(languages | {country.alpha_2 for country in pycountry.countries})
+
+
+SIZES = {"xxs", "xs", "s", "sm", "m", "md", "l", "lg", "xl", "xxl", "xxxl", "a", "a+", "a-", "a++"}
+
+
+def is_size_picker(line: str) -> bool:
+    """A picker of text or image sizes: "XS SM MD LG", "A- A A+", "S | M | L | XL"."""
+    if len(line) > SHORT_STRIP_CHARS:
+        return False
+    parts = [part for part in MENU_SEPARATORS.split(line) for part in part.split()]
+    return len(parts) >= 3 and all(part.casefold() in SIZES for part in parts)

@@ -53,10 +53,12 @@ class Article:
     captured_at: datetime.datetime | None = None  # when a web archive captured the page
 
 
-def process(text: str, gazetteer: Gazetteer) -> list[Article]:
+def process(text: str, gazetteer: Gazetteer, *, original_url: str = "") -> list[Article]:
+    """The articles of one text file; `original_url`: where the text was published, when
+    known (a page's address)."""
     articles = []
     for segment in split(text):
-        article = _process_segment(segment.text, gazetteer, position=len(articles))
+        article = _process_segment(segment.text, gazetteer, position=len(articles), original_url=original_url)
         if article is not None:
             articles.append(article)
     return articles
@@ -76,8 +78,8 @@ def process_page(page: Page, gazetteer: Gazetteer, *, captured_at=None) -> list[
     cleaned = clean_page_text(page.text)
     if not cleaned.text:
         return []
-    meta = extract(cleaned.text, removed=cleaned.removed)
     declared = page.metadata
+    meta = extract(cleaned.text, removed=cleaned.removed, original_url=declared.original_url)
     title_is_derived = not declared.title and meta.title_from_body
     title = declared.title or meta.title
     searched = meta.body if title_is_derived else f"{title}\n\n{meta.body}"
@@ -125,11 +127,11 @@ def clean_page_text(text: str) -> Cleaned:
     return Cleaned(text="\n\n".join(kept), removed=removed)
 
 
-def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int) -> Article | None:
+def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int, original_url: str = "") -> Article | None:
     cleaned = clean(raw)
     if not cleaned.text:
         return None  # nothing but debris
-    meta = extract(cleaned.text, removed=cleaned.removed)
+    meta = extract(cleaned.text, removed=cleaned.removed, original_url=original_url)
     if not (meta.title or meta.body):
         return None  # only a date or a signature: nothing to read
     # Entities are counted in the headline and the body; a fallback title is the body's
@@ -155,6 +157,7 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int) -> Articl
         people=find_people(searched, gazetteer),
         years=meta.years,
         fingerprint=fingerprint(raw),
+        original_url=original_url,
     )
 
 
