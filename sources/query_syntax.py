@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from . import highlight
+from . import highlight, name_spellings
 from .aliases import AliasTable, load_alias_table, words_of
 
 MAX_Q_CHARS = 1000
@@ -278,6 +278,9 @@ def _expand_aliases(node, table, expanded):
     matches its other names."""
     if isinstance(node, _Term):
         others = _other_names(node.words, table, expanded) if _is_plain(node) else []
+        if not others and _is_plain(node) and node.kind == "word":
+            others = [_Term("word", (spelling,)) for spelling in name_spellings.spellings(node.words[0])]
+            expanded.extend(term.words[0] for term in others)
         return _Node("OR", [node, *others]) if others else node
     if node.op == "AND":
         children = _expand_runs(node.children, table, expanded)

@@ -17,7 +17,8 @@ NO_ALIASES = AliasTable.from_names([])
 
 
 def expression(q):
-    return parse_query(q, aliases=NO_ALIASES).expression
+    """The syntax alone: exact, so that no name is widened to its other spellings."""
+    return parse_query(q, aliases=NO_ALIASES, exact=True).expression
 
 
 @pytest.mark.parametrize(
@@ -107,3 +108,11 @@ def test_aliases_widen_words_but_not_field_searches():
     parsed = parse_query("Daesh title:Daesh", aliases=table)
     assert parsed.expression == '((Daesh OR "Islamic State") AND title:Daesh)'
     assert parsed.also_searched == ["Islamic State"]
+
+
+def test_a_capitalised_word_is_widened_to_its_spellings_and_a_lower_case_one_is_not():
+    assert parse_query("Dushanbe", aliases=NO_ALIASES).expression == "(Dushanbe OR Душанбе)"
+    assert parse_query("dushanbe", aliases=NO_ALIASES).expression == "dushanbe"
+    parsed = parse_query("Halimov", aliases=NO_ALIASES)
+    assert {"Khalimov", "Халимов"} <= set(parsed.also_searched)
+    assert parse_query("Halimov", aliases=NO_ALIASES, exact=True).also_searched == []

@@ -65,9 +65,27 @@ def test_exact_is_kept_by_the_page_and_its_links(client, seeded):
     assert links and all("exact=1" in href for _, href, *_ in links)  # they search the same way
     widened = client.get("/search/", {"q": "Khalimov"}).content.decode()
     assert '<input type="checkbox" name="exact" value="1">' in widened
-    assert "Also searched for other names of the same organisation or person: " in widened
+    assert "Also searched for other names and spellings: " in widened
 
 
 def test_a_bad_exact_value_is_refused(client, seeded):
     response = client.get("/api/search", {"q": "Khalimov", "exact": "maybe"})
     assert response.status_code == 400 and "exact" in response.json()["error"]
+
+
+def test_a_name_in_one_script_finds_the_other(client, fresh_index):
+    from tests.factories import make_source
+    from tests.fixtures_search import rebuild_index
+
+    latin = make_source("Rally in Dushanbe", "Hundreds gathered in Dushanbe on Friday.")
+    cyrillic = make_source("Митинг", "Сотни людей собрались в Душанбе в пятницу.", language="ru")
+    kh = make_source("Defector named", "Colonel Khalimov was seen in Raqqa.")
+    rebuild_index()
+    assert slugs(client, q="Dushanbe") == {latin.slug, cyrillic.slug}
+    assert slugs(client, q="Душанбе") == {latin.slug, cyrillic.slug}
+    assert slugs(client, q="Halimov") == {kh.slug}  # Halimov -> Халимов -> Khalimov
+    assert slugs(client, q="Dushanbe", exact="1") == {latin.slug}
+    assert slugs(client, q="dushanbe") == {latin.slug}  # not a name as typed: not varied
+    data = client.get("/api/search", {"q": "Душанбе"}).json()
+    marked = {hit["slug"]: " ".join(hit["snippets"]) for hit in data["hits"]}
+    assert "<mark>Dushanbe</mark>" in marked[latin.slug] and "<mark>Душанбе</mark>" in marked[cyrillic.slug]
