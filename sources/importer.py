@@ -37,6 +37,7 @@ from .models import (
     Source,
 )
 from .signals import touch
+from .versions import detect_in_outcomes
 
 #: Files stored per database transaction (each article in its own savepoint).
 FILES_PER_TRANSACTION = 50
@@ -94,7 +95,6 @@ def gazetteer_from_db():
 
 
 # --- one import run's look-up tables ------------------------------------------------
-
 class ImportContext:
     """What one import run looks up again and again, loaded once.
 
@@ -157,11 +157,10 @@ def _without_context():
 
 
 # --- reading and storing ---------------------------------------------------------------
-
 def import_file(path, gazetteer):
     """Import every article of one file. Returns one Outcome per article (or one failure)."""
     articles, reason = parse_file(path, gazetteer, settings.ARCHIVE_MAX_FILE_BYTES)
-    return store_articles(path, articles, reason)
+    return detect_in_outcomes(store_articles(path, articles, reason))
 
 
 def import_files(paths, gazetteer, processes=None):
@@ -173,6 +172,7 @@ def import_files(paths, gazetteer, processes=None):
     while group := list(itertools.islice(parsed, FILES_PER_TRANSACTION)):
         with transaction.atomic():
             stored = store_group(group)
+            detect_in_outcomes(outcome for _path, outcomes in stored for outcome in outcomes)
         yield from stored
 
 

@@ -69,7 +69,7 @@ class _SearchQueryMethods:
             date_range.parse_range(*dates.values())
         except date_range.InvalidDateRange as exc:
             raise InvalidSearch(str(exc)) from None
-        return cls(q=q, sort=sort, page=page, **values, **dates)
+        return cls(q=q, sort=sort, page=page, collapse=_collapse_param(params), **values, **dates)
 
     def params(self, **changes) -> list[tuple[str, str]]:
         query = replace(self, **changes) if changes else self
@@ -83,6 +83,8 @@ class _SearchQueryMethods:
             out.append(("sort", query.sort))
         if query.page and query.page != 1:
             out.append(("page", str(query.page)))
+        if not query.collapse:
+            out.append(("collapse", "0"))
         return out
 
     def querystring(self, **changes) -> str:
@@ -108,6 +110,15 @@ class _SearchQueryMethods:
         return date_range.parse_range(self.published_from, self.published_to, self.undated)
 
 
+def _collapse_param(params) -> bool:
+    raw = (_getlist(params, "collapse") or [""])[-1].strip().lower()
+    if raw in ("", "1", "on", "true", "yes"):
+        return True
+    if raw in ("0", "off", "false", "no"):
+        return False
+    raise InvalidSearch("collapse must be 1 (one result per story, its other versions listed) or 0 (every version).")
+
+
 def _facet_param(params, facet) -> tuple[str, ...]:
     """One facet's values from the request, each as indexed, in order, without repeats."""
     raw = [clean_text(v).strip() for v in _getlist(params, facet.name)]
@@ -121,8 +132,9 @@ def _facet_param(params, facet) -> tuple[str, ...]:
 
 
 #: The words (q), one tuple of values per facet of the registry (sources/facets.py),
-#: the sort ("" = relevance with words, newest without), the page and the publication
-#: dates as typed (sources/date_range.py).
+#: the sort ("" = relevance with words, newest without), the page, the publication
+#: dates as typed (sources/date_range.py) and whether the versions of one article are
+#: one result (the default; sources/versions.py).
 SearchQuery = make_dataclass(
     "SearchQuery",
     [
@@ -131,6 +143,7 @@ SearchQuery = make_dataclass(
         ("sort", str, field(default="")),
         ("page", int, field(default=1)),
         *[(name, str, field(default="")) for name in DATE_PARAMS],
+        ("collapse", bool, field(default=True)),
     ],
     bases=(_SearchQueryMethods,),
     frozen=True,

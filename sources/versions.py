@@ -1,0 +1,295 @@
+"""Versions and shared passages: detection at import, group leaders, curator decisions.
+
+Detection (`detect`) runs once per import batch on the Sources it created or changed:
+their sampled shingle keys go into PassageKey; one look-up of those keys gives the
+Sources that share text with them (a key found in more than MAX_KEY_POSTINGS Sources is
+boilerplate and ignored); each candidate pair is compared exactly
+(sources.ingest.reprints.compare) and kept as a TextOverlap when it is a version or a
+shared passage. A new version joins the group of the most similar Source it repeats, or
+starts one with it. The cost per article does not grow with the archive, and nothing
+is rescanned: what detection needs is in the tables.
+
+Curators' decisions (`split`, `join`) mark the memberships they set as curated; neither
+re-import nor re-detection moves a curated Source, though new reprints may still join its
+group.
+
+Leaders: a group shows in collapsed search through its leader, the earliest dated
+PUBLISHED member (ties: the first imported). `expand_for_indexing` recomputes the leaders
+of the groups being indexed and adds their other members, so that unpublishing,
+republishing or re-dating one version reindexes the whole group.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Q
+
+from .ingest import reprints
+from .models import PassageKey, Source, TextOverlap, VersionGroup, VersionMembership
+from .signals import touch
+
+MAX_KEY_POSTINGS = 50
+LOOKUP_CHUNK = 2000
+
+
+# --------------------------------------------------------------------------- detection
+
+
+def detect(pks) -> set[int]:
+    """Find versions and shared passages for these Sources (created or changed). Returns
+    the pks of the Sources whose group changed."""
+    texts = dict(Source.objects.filter(pk__in=set(pks)).values_list("pk", "text"))
+    shingled = {pk: reprints.shingles(text) for pk, text in texts.items()}
+    changed_keys = _changed_keys(shingled)
+    if not changed_keys:
+        return set()
+    with transaction.atomic():
+        regrouped = _forget(set(changed_keys))
+        PassageKey.objects.bulk_create(
+            PassageKey(source_id=pk, key=int(key)) for pk, keys in changed_keys.items() for key in keys
+        )
+        overlaps = _verified_overlaps(changed_keys, shingled)
+        TextOverlap.objects.bulk_create(overlaps, ignore_conflicts=True)
+        regrouped |= _group(sorted(changed_keys), [o for o in overlaps if _is_version(o)])
+        expand_for_indexing(regrouped)  # leaders right now, whatever indexes them later
+    touch(*regrouped)
+    return regrouped
+
+
+def detect_in_outcomes(outcomes):
+    """`detect` for the Sources an import created or updated; returns the outcomes."""
+    outcomes = list(outcomes)
+    detect(o.source_pk for o in outcomes if o.status in ("created", "updated") and o.source_pk)
+    return outcomes
+
+
+def _changed_keys(shingled) -> dict[int, np.ndarray]:
+    """The new key sample of each Source whose sample differs from the stored one."""
+    stored = defaultdict(set)
+    for pk, key in PassageKey.objects.filter(source_id__in=list(shingled)).values_list("source_id", "key"):
+        stored[pk].add(key)
+    out = {}
+    for pk, hashes in shingled.items():
+        keys = reprints.keys(hashes)
+        if set(keys.tolist()) != stored.get(pk, set()) or not len(keys):
+            out[pk] = keys
+    return out
+
+
+def _forget(pks) -> set[int]:
+    """Drop what detection knew of these Sources (their texts changed); they leave their
+    groups unless a curator placed them. Returns the pks whose group changed."""
+    PassageKey.objects.filter(source_id__in=pks).delete()
+    TextOverlap.objects.filter(Q(source_a__in=pks) | Q(source_b__in=pks)).delete()
+    leaving = VersionMembership.objects.filter(source_id__in=pks, curated=False)
+    groups = set(leaving.values_list("group_id", flat=True))
+    if not groups:
+        return set()
+    touched = set(VersionMembership.objects.filter(group__in=groups).values_list("source_id", flat=True))
+    leaving.delete()
+    _drop_lone_groups(groups)
+    return touched
+
+
+def _drop_lone_groups(group_ids):
+    """A group detection left with one member is no group (a curator's single, split-out
+    Source keeps its group: it records the decision)."""
+    sizes = Counter(VersionMembership.objects.filter(group__in=group_ids).values_list("group_id", flat=True))
+    lone = [g for g in group_ids if sizes[g] < 2]
+    VersionGroup.objects.filter(pk__in=lone).exclude(members__curated=True).delete()
+
+
+def _verified_overlaps(changed_keys, shingled) -> list[TextOverlap]:
+    pairs = _candidate_pairs(changed_keys)
+    others = {pk for pair in pairs for pk in pair} - set(shingled)
+    for pk, text in Source.objects.filter(pk__in=others).values_list("pk", "text"):
+        shingled[pk] = reprints.shingles(text)
+    overlaps = []
+    for a, b in sorted(pairs):
+        if a not in shingled or b not in shingled:
+            continue
+        found = reprints.compare(shingled[a], shingled[b])
+        if found.is_version or found.is_shared_passage:
+            overlaps.append(
+                TextOverlap(source_a_id=a, source_b_id=b, share_a=found.share_a,
+                            share_b=found.share_b, similarity=found.similarity)
+            )
+    return overlaps
+
+
+def _candidate_pairs(changed_keys) -> set[tuple[int, int]]:
+    """(lower pk, higher pk) of the Sources sharing MIN_COMMON_KEYS keys or more with a
+    changed Source, boilerplate keys left out."""
+    postings = defaultdict(set)
+    wanted = sorted({int(k) for keys in changed_keys.values() for k in keys})
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        rows = PassageKey.objects.filter(key__in=wanted[start : start + LOOKUP_CHUNK])
+        for key, pk in rows.values_list("key", "source_id"):
+            postings[key].add(pk)
+    common = Counter()
+    for pk, keys in changed_keys.items():
+        for key in keys.tolist():
+            holders = postings.get(key, ())
+            if len(holders) <= MAX_KEY_POSTINGS:
+                common.update((min(pk, other), max(pk, other)) for other in holders if other != pk)
+    # Both Sources of a pair in this batch: each counted the pair once.
+    return {pair for pair, count in common.items() if count >= _needed(pair, changed_keys)}
+
+
+def _needed(pair, changed_keys):
+    return reprints.MIN_COMMON_KEYS * (2 if pair[0] in changed_keys and pair[1] in changed_keys else 1)
+
+
+def _is_version(overlap) -> bool:
+    return reprints.Overlap(0, overlap.share_a, overlap.share_b, overlap.similarity).is_version
+
+
+def _group(new_pks, version_overlaps) -> set[int]:
+    """Put each new Source that is no curator's in the group of its most similar version."""
+    best = {}
+    for overlap in sorted(version_overlaps, key=lambda o: -o.similarity):
+        for pk, other in ((overlap.source_a_id, overlap.source_b_id), (overlap.source_b_id, overlap.source_a_id)):
+            best.setdefault(pk, []).append(other)
+    memberships = {m.source_id: m for m in VersionMembership.objects.filter(source_id__in=set(best) | set(new_pks))}
+    regrouped = set()
+    for pk in new_pks:
+        if pk in memberships or pk not in best:
+            continue
+        other = best[pk][0]
+        if other not in memberships:
+            group = VersionGroup.objects.create()
+            memberships[other] = VersionMembership.objects.create(source_id=other, group=group)
+            regrouped.add(other)
+        memberships[pk] = VersionMembership.objects.create(source_id=pk, group_id=memberships[other].group_id)
+        regrouped.add(pk)
+    return regrouped
+
+
+def detect_all(batch=500, progress=None):
+    """Re-detection over the whole archive (a backfill, or after the rules changed):
+    every Source's keys are rebuilt; curated memberships stay as they are."""
+    PassageKey.objects.all().delete()
+    TextOverlap.objects.all().delete()
+    VersionMembership.objects.filter(curated=False).delete()
+    _drop_lone_groups(list(VersionGroup.objects.values_list("pk", flat=True)))
+    pks = list(Source.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(pks), batch):
+        detect(pks[start : start + batch])
+        if progress:
+            progress(min(start + batch, len(pks)), len(pks))
+    touch(*pks)
+
+
+# --------------------------------------------------------------------------- curators
+
+
+@transaction.atomic
+def split(pks) -> None:
+    """Take these Sources out of their groups, each to stand alone from now on. The
+    members they leave are marked curated too: the curator has judged that group."""
+    pks = set(pks)
+    old_groups = set(VersionMembership.objects.filter(source_id__in=pks).values_list("group_id", flat=True))
+    mates = set(VersionMembership.objects.filter(group__in=old_groups).values_list("source_id", flat=True))
+    VersionMembership.objects.filter(group__in=old_groups).update(curated=True)
+    for pk in pks:
+        group = VersionGroup.objects.create()
+        VersionMembership.objects.update_or_create(
+            source_id=pk, defaults={"group": group, "curated": True, "leads": False}
+        )
+    VersionGroup.objects.filter(pk__in=old_groups, members__isnull=True).delete()
+    touch(*expand_for_indexing(pks | mates))
+
+
+@transaction.atomic
+def join(pks) -> None:
+    """One group of these Sources and every other member of their groups, curated."""
+    pks = set(pks)
+    groups = set(VersionMembership.objects.filter(source_id__in=pks).values_list("group_id", flat=True))
+    members = pks | set(VersionMembership.objects.filter(group__in=groups).values_list("source_id", flat=True))
+    group = VersionGroup.objects.filter(pk__in=groups).order_by("pk").first() or VersionGroup.objects.create()
+    for pk in members:
+        VersionMembership.objects.update_or_create(source_id=pk, defaults={"group": group, "curated": True})
+    VersionGroup.objects.filter(pk__in=groups - {group.pk}).delete()
+    touch(*expand_for_indexing(members))
+
+
+# --------------------------------------------------------------------------- leaders
+
+
+def expand_for_indexing(pks) -> set[int]:
+    """These pks and the other members of their groups, with the groups' leaders
+    recomputed (called before indexing: a leader depends on publication and dates)."""
+    pks = set(pks)
+    groups = set()
+    for start in range(0, len(pks), LOOKUP_CHUNK * 5):
+        chunk = list(pks)[start : start + LOOKUP_CHUNK * 5]
+        groups.update(VersionMembership.objects.filter(source_id__in=chunk).values_list("group_id", flat=True))
+    if not groups:
+        return pks
+    return pks | refresh_leaders(groups)
+
+
+def refresh_leaders(group_ids) -> set[int]:
+    """Set `leads` in these groups; returns all their members' pks."""
+    rows = VersionMembership.objects.filter(group__in=group_ids).values_list(
+        "source_id", "group_id", "leads", "source__is_published", "source__published", "source__date_precision"
+    )
+    by_group = defaultdict(list)
+    for row in rows:
+        by_group[row[1]].append(row)
+    should_lead, members = set(), set()
+    for group_rows in by_group.values():
+        members.update(row[0] for row in group_rows)
+        published = [row for row in group_rows if row[3]]
+        if published:
+            should_lead.add(min(published, key=_leader_order)[0])
+    leading = {row[0] for group_rows in by_group.values() for row in group_rows if row[2]}
+    if leading != should_lead:
+        VersionMembership.objects.filter(source_id__in=leading - should_lead).update(leads=False)
+        VersionMembership.objects.filter(source_id__in=should_lead - leading).update(leads=True)
+    return members
+
+
+def _leader_order(row):
+    pk, _group, _leads, _published, date, precision = row
+    if date is None or precision == Source.DatePrecision.UNKNOWN:
+        return (1, 0, pk)  # undated: after every dated version
+    return (0, date.toordinal(), pk)
+
+
+def leads(source) -> bool:
+    """Whether the Source stands for its group in collapsed search (True outside groups)."""
+    try:
+        return source.version.leads
+    except VersionMembership.DoesNotExist:
+        return True
+
+
+def other_versions_text(source) -> str:
+    """On a group's leader, the headlines and paragraphs of its other published versions
+    that its own text lacks (compared word for word, so straightened quotes add nothing);
+    "" on any other Source."""
+    if not leads(source) or not hasattr(source, "version"):
+        return ""
+    seen = {_plain(part) for part in (source.title, *source.paragraphs)}
+    others = (
+        Source.objects.filter(version__group=source.version.group_id, is_published=True)
+        .exclude(pk=source.pk)
+        .order_by("pk")
+    )
+    extra = []
+    for other in others.only("title", "text"):
+        for part in (other.title, *other.paragraphs):
+            plain = _plain(part)
+            if plain and plain not in seen:
+                seen.add(plain)
+                extra.append(part)
+    return "\n\n".join(extra)
+
+
+def _plain(part) -> str:
+    return " ".join(reprints.words(part))
