@@ -37,6 +37,7 @@ from .models import (
     Source,
 )
 from .signals import touch
+from .versions import detect as detect_versions
 from .versions import detect_in_outcomes
 
 #: Files stored per database transaction (each article in its own savepoint).
@@ -495,4 +496,5 @@ def reextract(source: Source, gazetteer) -> bool:
         changed = apply_article(source, article)
         if changed:
             source.save()
+            detect_versions([source.pk])  # the text may no longer be (or now be) a version
         return apply_mentions(source, article) or changed

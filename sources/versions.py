@@ -149,24 +149,47 @@ def _is_version(overlap) -> bool:
 
 
 def _group(new_pks, version_overlaps) -> set[int]:
-    """Put each new Source that is no curator's in the group of its most similar version."""
-    best = {}
-    for overlap in sorted(version_overlaps, key=lambda o: -o.similarity):
-        for pk, other in ((overlap.source_a_id, overlap.source_b_id), (overlap.source_b_id, overlap.source_a_id)):
-            best.setdefault(pk, []).append(other)
-    memberships = {m.source_id: m for m in VersionMembership.objects.filter(source_id__in=set(best) | set(new_pks))}
+    """Put each new Source that is no curator's in the group of its most similar version;
+    its other versions come along, and groups it bridges become one (unless a curator
+    has judged one of them: a curated group keeps its members and takes no others')."""
+    neighbours = defaultdict(list)
+    for overlap in version_overlaps:
+        neighbours[overlap.source_a_id].append((overlap.similarity, overlap.source_b_id))
+        neighbours[overlap.source_b_id].append((overlap.similarity, overlap.source_a_id))
+    involved = set(neighbours) | {other for pairs in neighbours.values() for _, other in pairs}
+    memberships = {m.source_id: m for m in VersionMembership.objects.filter(source_id__in=involved)}
     regrouped = set()
     for pk in new_pks:
-        if pk in memberships or pk not in best:
+        if pk not in neighbours or (pk in memberships and memberships[pk].curated):
             continue
-        other = best[pk][0]
-        if other not in memberships:
-            group = VersionGroup.objects.create()
-            memberships[other] = VersionMembership.objects.create(source_id=other, group=group)
-            regrouped.add(other)
-        memberships[pk] = VersionMembership.objects.create(source_id=pk, group_id=memberships[other].group_id)
-        regrouped.add(pk)
+        others = [other for _, other in sorted(neighbours[pk], key=lambda pair: (-pair[0], pair[1]))]
+        target = next((memberships[o].group_id for o in [pk, *others] if o in memberships), None)
+        if target is None:
+            target = VersionGroup.objects.create().pk
+        merged = _merge_into(target, {memberships[o].group_id for o in others if o in memberships})
+        for membership in memberships.values():
+            if membership.group_id in merged:
+                membership.group_id = target
+                regrouped.add(membership.source_id)
+        for source_pk in [pk, *others]:
+            if source_pk not in memberships:
+                memberships[source_pk] = VersionMembership.objects.create(source_id=source_pk, group_id=target)
+                regrouped.add(source_pk)
     return regrouped
+
+
+def _merge_into(target, group_ids) -> set[int]:
+    """Move the members of these groups into `target`, but for groups a curator judged.
+    Returns the groups merged (and deleted)."""
+    mergeable = set(
+        VersionGroup.objects.filter(pk__in=set(group_ids) - {target})
+        .exclude(members__curated=True)
+        .values_list("pk", flat=True)
+    )
+    if mergeable:
+        VersionMembership.objects.filter(group__in=mergeable).update(group=target)
+        VersionGroup.objects.filter(pk__in=mergeable).delete()
+    return mergeable
 
 
 def detect_all(batch=500, progress=None):
