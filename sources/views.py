@@ -206,6 +206,7 @@ def api_source(request, slug):
         return HttpResponsePermanentRedirect(reverse("sources:api_source", args=[moved.source.slug]))
     record = source_record(source)
     record["url"] = request.build_absolute_uri(record["url"])
+    record.update(version_lists.related_texts_json(source, request.build_absolute_uri))
     return JsonResponse(record, json_dumps_params={"ensure_ascii": False})
 
 

@@ -41,7 +41,11 @@ def quotes_straightened(text):
     return text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-"}))
 
 
-def trailer_added(text, trailer="Read more stories like this at centralasiamirror.example. Copyright Mirror Media, all rights reserved."):
+TRAILER = ("This story was republished by the Zarafshon Bulletin, a weekly digest of the region's "
+           "security news, with the kind permission of its author.")
+
+
+def trailer_added(text, trailer=TRAILER):
     return text.rstrip("\n") + "\n\n" + trailer + "\n"
 
 
