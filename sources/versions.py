@@ -22,17 +22,16 @@ republishing or re-dating one version reindexes the whole group.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from .ingest import reprints
 from .models import PassageKey, Source, TextOverlap, VersionGroup, VersionMembership
 from .signals import touch
 
-MAX_KEY_POSTINGS = 50
 LOOKUP_CHUNK = 2000
 
 
@@ -43,8 +42,8 @@ def detect(pks) -> set[int]:
     """Find versions and shared passages for these Sources (created or changed). Returns
     the pks of the Sources whose group changed."""
     texts = dict(Source.objects.filter(pk__in=set(pks)).values_list("pk", "text"))
-    shingled = {pk: reprints.shingles(text) for pk, text in texts.items()}
-    changed_keys = _changed_keys(shingled)
+    printed = {pk: reprints.Fingerprint.of(text) for pk, text in texts.items()}
+    changed_keys = _changed_keys(printed)
     if not changed_keys:
         return set()
     with transaction.atomic():
@@ -52,7 +51,7 @@ def detect(pks) -> set[int]:
         PassageKey.objects.bulk_create(
             PassageKey(source_id=pk, key=int(key)) for pk, keys in changed_keys.items() for key in keys
         )
-        overlaps = _verified_overlaps(changed_keys, shingled)
+        overlaps = _verified_overlaps(changed_keys, printed)
         TextOverlap.objects.bulk_create(overlaps, ignore_conflicts=True)
         regrouped |= _group(sorted(changed_keys), [o for o in overlaps if _is_version(o)])
         expand_for_indexing(regrouped)  # leaders right now, whatever indexes them later
@@ -67,14 +66,14 @@ def detect_in_outcomes(outcomes):
     return outcomes
 
 
-def _changed_keys(shingled) -> dict[int, np.ndarray]:
+def _changed_keys(printed) -> dict[int, np.ndarray]:
     """The new key sample of each Source whose sample differs from the stored one."""
     stored = defaultdict(set)
-    for pk, key in PassageKey.objects.filter(source_id__in=list(shingled)).values_list("source_id", "key"):
+    for pk, key in PassageKey.objects.filter(source_id__in=list(printed)).values_list("source_id", "key"):
         stored[pk].add(key)
     out = {}
-    for pk, hashes in shingled.items():
-        keys = reprints.keys(hashes)
+    for pk, fingerprint in printed.items():
+        keys = reprints.keys(fingerprint.distinct)
         if set(keys.tolist()) != stored.get(pk, set()) or not len(keys):
             out[pk] = keys
     return out
@@ -103,16 +102,19 @@ def _drop_lone_groups(group_ids):
     VersionGroup.objects.filter(pk__in=lone).exclude(members__curated=True).delete()
 
 
-def _verified_overlaps(changed_keys, shingled) -> list[TextOverlap]:
+def _verified_overlaps(changed_keys, printed) -> list[TextOverlap]:
     pairs = _candidate_pairs(changed_keys)
-    others = {pk for pair in pairs for pk in pair} - set(shingled)
+    others = {pk for pair in pairs for pk in pair} - set(printed)
     for pk, text in Source.objects.filter(pk__in=others).values_list("pk", "text"):
-        shingled[pk] = reprints.shingles(text)
+        printed[pk] = reprints.Fingerprint.of(text)
     overlaps = []
     for a, b in sorted(pairs):
-        if a not in shingled or b not in shingled:
+        if a not in printed or b not in printed:
             continue
-        found = reprints.compare(shingled[a], shingled[b])
+        found = reprints.compare(printed[a], printed[b])
+        if not (found.is_version or found.is_shared_passage) and found.common >= reprints.MIN_PASSAGE_SHINGLES:
+            # The passage may run on in b and be broken up in a: the longer run counts.
+            found = replace(found, longest_run=max(found.longest_run, reprints.compare(printed[b], printed[a]).longest_run))
         if found.is_version or found.is_shared_passage:
             overlaps.append(
                 TextOverlap(source_a_id=a, source_b_id=b, share_a=found.share_a,
@@ -122,26 +124,35 @@ def _verified_overlaps(changed_keys, shingled) -> list[TextOverlap]:
 
 
 def _candidate_pairs(changed_keys) -> set[tuple[int, int]]:
-    """(lower pk, higher pk) of the Sources sharing MIN_COMMON_KEYS keys or more with a
-    changed Source, boilerplate keys left out."""
+    """(lower pk, higher pk) of the Sources worth comparing with a changed Source
+    (reprints.candidates), boilerplate keys left out."""
     postings = defaultdict(set)
     wanted = sorted({int(k) for keys in changed_keys.values() for k in keys})
     for start in range(0, len(wanted), LOOKUP_CHUNK):
         rows = PassageKey.objects.filter(key__in=wanted[start : start + LOOKUP_CHUNK])
         for key, pk in rows.values_list("key", "source_id"):
             postings[key].add(pk)
-    common = Counter()
+    common = defaultdict(Counter)
     for pk, keys in changed_keys.items():
         for key in keys.tolist():
             holders = postings.get(key, ())
-            if len(holders) <= MAX_KEY_POSTINGS:
-                common.update((min(pk, other), max(pk, other)) for other in holders if other != pk)
-    # Both Sources of a pair in this batch: each counted the pair once.
-    return {pair for pair, count in common.items() if count >= _needed(pair, changed_keys)}
+            if len(holders) <= reprints.MAX_KEY_POSTINGS:
+                common[pk].update(other for other in holders if other != pk)
+    key_counts = _key_counts({other for counts in common.values() for other in counts}, changed_keys)
+    return {
+        (min(pk, other), max(pk, other))
+        for pk, counts in common.items()
+        for other in reprints.candidates(counts, key_counts, len(changed_keys[pk]))
+    }
 
 
-def _needed(pair, changed_keys):
-    return reprints.MIN_COMMON_KEYS * (2 if pair[0] in changed_keys and pair[1] in changed_keys else 1)
+def _key_counts(pks, changed_keys) -> dict[int, int]:
+    counts = {pk: len(keys) for pk, keys in changed_keys.items()}
+    rest = [pk for pk in pks if pk not in counts]
+    for start in range(0, len(rest), LOOKUP_CHUNK):
+        rows = PassageKey.objects.filter(source_id__in=rest[start : start + LOOKUP_CHUNK])
+        counts.update(rows.values("source_id").annotate(n=Count("id")).values_list("source_id", "n"))
+    return counts
 
 
 def _is_version(overlap) -> bool:

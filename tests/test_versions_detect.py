@@ -138,3 +138,27 @@ def test_shingles_ignore_case_punctuation_and_quotes():
         reprints.shingles("“Quoted,” said the Minister — in Dushanbe’s hall today."),
         reprints.shingles('"quoted" said the minister - in dushanbe\'s hall today'),
     ).similarity == 1.0
+
+
+def test_sentences_scattered_through_two_articles_are_no_shared_passage():
+    """Five sentences of seed 004 spread through another text share many shingles but no
+    passage: what stock sentences do in recombined texts, not what a quotation does."""
+    sentences = [s for s in seed_text("004").replace("\n", " ").split(". ") if 12 < len(s.split()) <= 30][:5]
+    filler = seed_text("002").split()
+    scattered = " ".join(f"{' '.join(filler[i * 60:(i + 1) * 60])}. {sentence}." for i, sentence in enumerate(sentences))
+    quoted = " ".join(filler[:300]) + " " + ". ".join(sentences) + ". " + " ".join(filler[300:600])
+    original = reprints.Fingerprint.of(seed_text("004"))
+    spread = reprints.compare(reprints.Fingerprint.of(scattered), original)
+    assert spread.common >= reprints.MIN_PASSAGE_SHINGLES and not spread.is_shared_passage
+    quote = reprints.compare(reprints.Fingerprint.of(quoted), original)
+    assert quote.longest_run >= reprints.MIN_PASSAGE_RUN and quote.is_shared_passage and not quote.is_version
+
+
+def test_candidates_are_the_likely_versions_and_passages_most_shared_first():
+    common = {1: 30, 2: 3, 3: 5, 4: 1, 5: 2}
+    key_counts = {1: 40, 2: 4, 3: 100, 4: 2, 5: 90}
+    # 1: most keys; 3: a passage's worth; 2: three of its four keys (a short version);
+    # 4: one key is chance; 5: two keys of 90 is neither.
+    assert reprints.candidates(common, key_counts, own_keys=40) == [1, 3, 2]
+    many = {other: reprints.MIN_PASSAGE_KEYS + other for other in range(30)}
+    assert reprints.candidates(many, {}, own_keys=40) == list(range(29, 29 - reprints.MAX_CANDIDATES, -1))

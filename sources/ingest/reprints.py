@@ -27,6 +27,9 @@ import numpy as np
 
 SHINGLE_WORDS = 5
 SAMPLE_MODULUS = 16
+#: A key held by more articles than this is boilerplate (a stock phrase, a site's
+#: footer): it gives no candidates.
+MAX_KEY_POSTINGS = 50
 #: A candidate must share at least this many keys (one shared key is often chance:
 #: a stock phrase).
 MIN_COMMON_KEYS = 2
@@ -34,10 +37,22 @@ MIN_COMMON_KEYS = 2
 #: inside the shorter (an excerpt with "Read more" is a version; a quotation is not).
 VERSION_MIN_SHARE_SHORTER = 0.8
 VERSION_MIN_SHARE_LONGER = 0.5
-#: A shared passage is at least this many shingles in common (about 40 words) ...
+#: A shared passage is at least this many shingles in common (about 40 words), ...
 MIN_PASSAGE_SHINGLES = 36
+#: ... of which this many run on in one text (a quoted passage, not stock sentences
+#: scattered through two articles), ...
+MIN_PASSAGE_RUN = 40
 #: ... and at least this share of one of the two texts.
 MIN_PASSAGE_SHARE = 0.05
+
+#: Which candidates are checked exactly: a possible version shares keys in about the
+#: share its texts do (VERSION_KEY_SHARE of the fewer keys, with slack for the sample);
+#: a possible passage shares MIN_PASSAGE_KEYS keys (~64 shingles). At most
+#: MAX_CANDIDATES per article, those sharing the most keys first, so that the cost per
+#: article stays bounded however often its sentences recur in the archive.
+VERSION_KEY_SHARE = 0.5
+MIN_PASSAGE_KEYS = 4
+MAX_CANDIDATES = 10
 
 _WORD = re.compile(r"\w+")
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
@@ -57,9 +72,8 @@ def _mix(values):
     return values ^ (values >> np.uint64(31))
 
 
-def shingles(text: str) -> np.ndarray:
-    """The distinct shingle hashes of a text, as a sorted int64 array (signed: what a
-    database's bigint holds). A text shorter than a shingle is one shingle."""
+def shingle_sequence(text: str) -> np.ndarray:
+    """The shingle hashes of a text in its order, repeats kept (`shingles` is their set)."""
     tokens = words(text)
     if not tokens:
         return np.empty(0, dtype=np.int64)
@@ -71,7 +85,39 @@ def shingles(text: str) -> np.ndarray:
         for offset in range(width):
             combined = combined * _MULTIPLIER + ids[offset : offset + count]
         hashed = _mix(combined)
-    return np.unique(hashed.view(np.int64))
+    return hashed.view(np.int64)
+
+
+def shingles(text: str) -> np.ndarray:
+    """The distinct shingle hashes of a text, as a sorted int64 array (signed: what a
+    database's bigint holds). A text shorter than a shingle is one shingle."""
+    return np.unique(shingle_sequence(text))
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """A text's shingles in order and as a sorted set."""
+
+    sequence: np.ndarray
+    distinct: np.ndarray
+
+    @classmethod
+    def of(cls, text: str) -> "Fingerprint":
+        sequence = shingle_sequence(text)
+        return cls(sequence, np.unique(sequence))
+
+
+def candidates(common_keys: dict, key_counts: dict, own_keys: int) -> list:
+    """Of the articles sharing keys with one article ({other: keys in common}), the ones
+    worth an exact comparison, most promising first (see VERSION_KEY_SHARE)."""
+    worth = [
+        other
+        for other, common in common_keys.items()
+        if common >= MIN_COMMON_KEYS
+        and (common >= MIN_PASSAGE_KEYS or common >= VERSION_KEY_SHARE * min(own_keys, key_counts.get(other, 0)))
+    ]
+    worth.sort(key=lambda other: (-common_keys[other], other))
+    return worth[:MAX_CANDIDATES]
 
 
 def keys(shingle_hashes: np.ndarray) -> np.ndarray:
@@ -85,6 +131,7 @@ class Overlap:
     share_a: float  # of a's text, the part also in b (0..1)
     share_b: float
     similarity: float  # Jaccard of the two shingle sets
+    longest_run: int = 0  # the most consecutive shingles of a that are all in b
 
     @property
     def is_version(self) -> bool:
@@ -96,14 +143,25 @@ class Overlap:
         return (
             not self.is_version
             and self.common >= MIN_PASSAGE_SHINGLES
+            and self.longest_run >= MIN_PASSAGE_RUN
             and max(self.share_a, self.share_b) >= MIN_PASSAGE_SHARE
         )
 
 
-def compare(a: np.ndarray, b: np.ndarray) -> Overlap:
-    """Exact overlap of two shingle sets (as returned by `shingles`)."""
-    if not len(a) or not len(b):
+def compare(a, b) -> Overlap:
+    """Exact overlap of two texts' shingles: Fingerprints, or sets as `shingles` returns
+    them (then without the longest run)."""
+    a_set, b_set = (x.distinct if isinstance(x, Fingerprint) else x for x in (a, b))
+    if not len(a_set) or not len(b_set):
         return Overlap(0, 0.0, 0.0, 0.0)
-    common = len(np.intersect1d(a, b, assume_unique=True))
-    union = len(a) + len(b) - common
-    return Overlap(common, common / len(a), common / len(b), common / union)
+    common = len(np.intersect1d(a_set, b_set, assume_unique=True))
+    union = len(a_set) + len(b_set) - common
+    run = _longest_run(np.isin(a.sequence, b_set)) if isinstance(a, Fingerprint) and common else 0
+    return Overlap(common, common / len(a_set), common / len(b_set), common / union, run)
+
+
+def _longest_run(flags: np.ndarray) -> int:
+    """The length of the longest run of True."""
+    padded = np.concatenate(([0], flags.astype(np.int8), [0]))
+    edges = np.flatnonzero(np.diff(padded))
+    return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
