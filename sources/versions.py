@@ -6,8 +6,10 @@ Sources that share text with them (a key found in more than MAX_KEY_POSTINGS Sou
 boilerplate and ignored); each candidate pair is compared exactly
 (sources.ingest.reprints.compare) and kept as a TextOverlap when it is a version or a
 shared passage. A new version joins the group of the most similar Source it repeats, or
-starts one with it. The cost per article does not grow with the archive, and nothing
-is rescanned: what detection needs is in the tables.
+starts one with it; two groups it is a version of become one. At most
+reprints.MAX_CANDIDATES Sources are compared per article, so the cost per article does
+not grow with the archive, and nothing is rescanned: what detection needs is in the
+tables.
 
 Curators' decisions (`split`, `join`) mark the memberships they set as curated; neither
 re-import nor re-detection moves a curated Source, though new reprints may still join its
@@ -162,7 +164,8 @@ def _is_version(overlap) -> bool:
 def _group(new_pks, version_overlaps) -> set[int]:
     """Put each new Source that is no curator's in the group of its most similar version;
     its other versions come along, and groups it bridges become one (unless a curator
-    has judged one of them: a curated group keeps its members and takes no others')."""
+    has judged one of them: a curated group keeps its members and takes no others'
+    groups, though a new reprint may join it)."""
     neighbours = defaultdict(list)
     for overlap in version_overlaps:
         neighbours[overlap.source_a_id].append((overlap.similarity, overlap.source_b_id))
@@ -177,7 +180,9 @@ def _group(new_pks, version_overlaps) -> set[int]:
         target = next((memberships[o].group_id for o in [pk, *others] if o in memberships), None)
         if target is None:
             target = VersionGroup.objects.create().pk
-        merged = _merge_into(target, {memberships[o].group_id for o in others if o in memberships})
+        merged = set()
+        if not VersionMembership.objects.filter(group=target, curated=True).exists():
+            merged = _merge_into(target, {memberships[o].group_id for o in others if o in memberships})
         for membership in memberships.values():
             if membership.group_id in merged:
                 membership.group_id = target

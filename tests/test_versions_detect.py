@@ -162,3 +162,16 @@ def test_candidates_are_the_likely_versions_and_passages_most_shared_first():
     assert reprints.candidates(common, key_counts, own_keys=40) == [1, 3, 2]
     many = {other: reprints.MIN_PASSAGE_KEYS + other for other in range(30)}
     assert reprints.candidates(many, {}, own_keys=40) == list(range(29, 29 - reprints.MAX_CANDIDATES, -1))
+
+
+def test_a_new_reprint_never_undoes_a_split():
+    """A curator split B out of A's group; a new copy of B (a version of A too) may join
+    B, but the two groups stay apart."""
+    text = seed_text("004")
+    a, b = make_source("A", text), make_source("B", EDITS["trailer"](text))
+    versions.detect([a.pk, b.pk])
+    assert group_of(a) == group_of(b)
+    versions.split([b.pk])
+    copy = make_source("Copy of B", EDITS["trailer"](text) + "\n\nOne more line.")
+    versions.detect([copy.pk])
+    assert group_of(a) != group_of(b) and group_of(copy) in (group_of(a), group_of(b))

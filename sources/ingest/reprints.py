@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -156,8 +156,17 @@ def compare(a, b) -> Overlap:
         return Overlap(0, 0.0, 0.0, 0.0)
     common = len(np.intersect1d(a_set, b_set, assume_unique=True))
     union = len(a_set) + len(b_set) - common
-    run = _longest_run(np.isin(a.sequence, b_set)) if isinstance(a, Fingerprint) and common else 0
-    return Overlap(common, common / len(a_set), common / len(b_set), common / union, run)
+    overlap = Overlap(common, common / len(a_set), common / len(b_set), common / union)
+    if isinstance(a, Fingerprint) and not overlap.is_version and common >= MIN_PASSAGE_SHINGLES:
+        # Only a possible passage needs its run (the costlier part of a comparison).
+        overlap = replace(overlap, longest_run=_longest_run(_members(a.sequence, b_set)))
+    return overlap
+
+
+def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """For each value, whether the sorted array holds it."""
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
 
 
 def _longest_run(flags: np.ndarray) -> int:
