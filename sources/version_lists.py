@@ -123,8 +123,7 @@ def _one_per_group(passages):
     return kept
 
 
-def version_json(version: Version, absolute_uri) -> dict:
-    source = version.source
+def _article_json(source, absolute_uri) -> dict:
     return {
         "slug": source.slug,
         "url": absolute_uri(source.get_absolute_url()),
@@ -132,18 +131,17 @@ def version_json(version: Version, absolute_uri) -> dict:
         "outlet": source.outlet,
         "published": source.published.isoformat() if source.published else None,
         "date_precision": source.date_precision,
-        "similarity": None if version.similarity is None else round(version.similarity, 3),
     }
 
 
+def version_json(version: Version, absolute_uri) -> dict:
+    similarity = None if version.similarity is None else round(version.similarity, 3)
+    return {**_article_json(version.source, absolute_uri), "similarity": similarity}
+
+
 def passage_json(passage: Passage, absolute_uri) -> dict:
-    source = passage.source
     return {
-        "slug": source.slug,
-        "url": absolute_uri(source.get_absolute_url()),
-        "title": source.title,
-        "outlet": source.outlet,
-        "published": source.published.isoformat() if source.published else None,
+        **_article_json(passage.source, absolute_uri),
         "share": round(passage.share, 3),
         "their_share": round(passage.their_share, 3),
     }

@@ -119,9 +119,11 @@ def test_the_page_says_what_it_counts_and_lists_the_other_versions(client, archi
     page = client.get("/search/", {"q": STORY_WORD}).content.decode()
     assert "6 other versions" in page
     assert "Reprints of one article are shown and counted once" in page
+    assert "and count the reprints of one article once." in page  # by the filters' counts
     assert 'href="/search/?q=Masharipov&amp;collapse=0"' in page
     every = client.get("/search/", {"q": STORY_WORD, "collapse": "0"}).content.decode()
     assert "other versions" not in every and "Every version of an article is listed and counted" in every
+    assert "count the reprints of one article once" not in every
     assert '<input type="hidden" name="collapse" value="0">' in every
 
 

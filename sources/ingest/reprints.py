@@ -72,12 +72,26 @@ def _mix(values):
     return values ^ (values >> np.uint64(31))
 
 
+_WORD_IDS: dict[str, int] = {}
+_MAX_WORD_IDS = 500_000
+
+
+def _word_id(word: str) -> int:
+    """crc32 of the word, remembered: an archive's vocabulary repeats from text to text."""
+    found = _WORD_IDS.get(word)
+    if found is None:
+        if len(_WORD_IDS) >= _MAX_WORD_IDS:
+            _WORD_IDS.clear()
+        found = _WORD_IDS[word] = zlib.crc32(word.encode("utf-8"))
+    return found
+
+
 def shingle_sequence(text: str) -> np.ndarray:
     """The shingle hashes of a text in its order, repeats kept (`shingles` is their set)."""
     tokens = words(text)
     if not tokens:
         return np.empty(0, dtype=np.int64)
-    ids = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64, count=len(tokens))
+    ids = np.fromiter(map(_word_id, tokens), dtype=np.uint64, count=len(tokens))
     width = min(SHINGLE_WORDS, len(ids))
     count = len(ids) - width + 1
     with np.errstate(over="ignore"):
