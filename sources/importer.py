@@ -37,8 +37,7 @@ from .models import (
     Source,
 )
 from .signals import touch
-from .versions import detect as detect_versions
-from .versions import detect_in_outcomes
+from .versions import detect as detect_versions, detect_in_outcomes, detect_in_stored
 
 #: Files stored per database transaction (each article in its own savepoint).
 FILES_PER_TRANSACTION = 50
@@ -96,6 +95,7 @@ def gazetteer_from_db():
 
 
 # --- one import run's look-up tables ------------------------------------------------
+
 class ImportContext:
     """What one import run looks up again and again, loaded once.
 
@@ -158,6 +158,7 @@ def _without_context():
 
 
 # --- reading and storing ---------------------------------------------------------------
+
 def import_file(path, gazetteer):
     """Import every article of one file. Returns one Outcome per article (or one failure)."""
     articles, reason = parse_file(path, gazetteer, settings.ARCHIVE_MAX_FILE_BYTES)
@@ -172,8 +173,7 @@ def import_files(paths, gazetteer, processes=None):
     parsed = parse_files(paths, gazetteer, settings.ARCHIVE_MAX_FILE_BYTES, processes)
     while group := list(itertools.islice(parsed, FILES_PER_TRANSACTION)):
         with transaction.atomic():
-            stored = store_group(group)
-            detect_in_outcomes(outcome for _path, outcomes in stored for outcome in outcomes)
+            stored = detect_in_stored(store_group(group))
         yield from stored
 
 

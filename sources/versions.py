@@ -66,6 +66,12 @@ def detect_in_outcomes(outcomes):
     return outcomes
 
 
+def detect_in_stored(stored):
+    """`detect_in_outcomes` for what importer.store_group returns: [(path, outcomes)]."""
+    detect_in_outcomes(outcome for _path, outcomes in stored for outcome in outcomes)
+    return stored
+
+
 def _store_keys(changed_keys):
     """~40 rows per article: one executemany, not a model instance per row (a third of
     detection's cost at import when made through bulk_create)."""
