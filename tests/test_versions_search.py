@@ -149,3 +149,18 @@ def test_the_article_page_and_api_list_versions_and_shared_passages(client, arch
     assert passage["slug"] == seed.slug and 0.1 < passage["share"] < 0.2 and 0.15 < passage["their_share"] < 0.35
     quoting_page = client.get(quoting.get_absolute_url()).content.decode()
     assert "Shares passages with" in quoting_page and "Also published as" not in quoting_page
+
+
+def test_exports_follow_the_collapse_of_the_search(client, archive):
+    """CSV and Atom list what the page lists: the group's leader, or every version."""
+    seed, copies = archive
+    rows, every = (csv_rows(client, {"q": STORY_WORD, **extra}) for extra in ({}, {"collapse": "0"}))
+    assert len(rows) == 1 + 1 and f"/sources/{seed.slug}/" in rows[1] and len(every) == 1 + 7
+    for extra, entries in (({}, 1), ({"collapse": "0"}, 7)):
+        feed = client.get("/search.atom", {"q": STORY_WORD, **extra})
+        assert b"".join(getattr(feed, "streaming_content", [feed.content])).decode().count("<entry>") == entries
+
+
+def csv_rows(client, params):
+    response = client.get("/search.csv", params)
+    return b"".join(response.streaming_content).decode().strip().splitlines()
