@@ -4,6 +4,8 @@
 Imported at the end of sources/models.py, so that Django finds these models."""
 
 from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 
 
 class VersionGroup(models.Model):
@@ -69,3 +71,13 @@ class TextOverlap(models.Model):
 
     def other(self, source_pk):
         return self.source_b_id if source_pk == self.source_a_id else self.source_a_id
+
+
+@receiver(pre_delete, sender="sources.Source", dispatch_uid="versions_leave_group")
+def _reindex_the_group_of_a_deleted_source(sender, instance, **kwargs):
+    """Its group may lose its leader: the other members are indexed again once the delete
+    is committed (Django deletes inside a transaction), their leader chosen afresh."""
+    from .signals import touch
+
+    mates = VersionMembership.objects.filter(group__members__source=instance.pk).exclude(source=instance.pk)
+    touch(*mates.values_list("source_id", flat=True))

@@ -164,3 +164,11 @@ def test_exports_follow_the_collapse_of_the_search(client, archive):
 def csv_rows(client, params):
     response = client.get("/search.csv", params)
     return b"".join(response.streaming_content).decode().strip().splitlines()
+
+
+def test_deleting_the_leader_hands_the_group_to_the_next(client, archive):
+    seed, copies = archive
+    seed.delete()
+    data = api(client, q=STORY_WORD)
+    assert data["total"] == 1 and len(data["hits"][0]["versions"]) == 5
+    assert data["hits"][0]["slug"] == min(copies.values(), key=lambda s: s.pk).slug
