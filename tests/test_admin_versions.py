@@ -100,3 +100,12 @@ def test_the_change_page_lists_the_versions_escaped(admin_client, archive):
     page = admin_client.get(f"{CHANGELIST}{seed.pk}/change/").content.decode()
     assert "Versions of this article" in page and " · leads" in page
     assert "&lt;b&gt;Bold&lt;/b&gt; copy" in page and "<b>Bold</b> copy" not in page
+
+
+def test_unpublishing_the_leader_in_bulk_hands_the_group_to_the_next(admin_client, client, archive):
+    _folder, _names, files = archive
+    seed = files[("004", "seed")]
+    admin_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [seed.pk]})
+    data = client.get("/api/search", {"q": STORY_WORD}).json()
+    assert data["total"] == 1 and data["hits"][0]["slug"] != seed.slug
+    assert seed.slug not in {v["slug"] for v in data["hits"][0]["versions"]} and len(data["hits"][0]["versions"]) == 5
