@@ -35,6 +35,8 @@ import time
 from multiprocessing import Pool
 from pathlib import Path
 
+import reprint_copies
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 DATA = ROOT / "sources" / "data"
@@ -542,7 +544,7 @@ def _write_range(args):
     metas, nbytes = [], 0
     folder = None
     for number in range(start, stop):
-        text, meta = _GEN.article(number)
+        text, meta = reprint_copies.article(_GEN, number)
         path = path_for(out, number)
         if path.parent != folder:
             folder = path.parent

@@ -193,6 +193,8 @@ def prepare(args, data_dir, env, report):
         report["import_index_s"] = float(phases.group(3))
         report["import_index_docs_per_s"] = round(int(phases.group(2)) / float(phases.group(3)), 1)
 
+    measure_versions(data_dir, env, report)
+
     if args.index_cmd == "build":  # parallel segments, atomic swap
         index_args = ["index", "build"]
     else:  # clear, then the repair mode
@@ -206,6 +208,17 @@ def prepare(args, data_dir, env, report):
     report["index_cpu_s"] = round(cpu, 1)
     report["index_docs_per_cpu_s"] = round(args.docs / cpu, 1)
     state_file.write_text(json.dumps({"docs": args.docs, "indexed": True, "report": dict(report)}))
+
+
+def measure_versions(data_dir, env, report):
+    """Version detection (issue 16): its quality on the corpus's reprints as imported, and
+    its cost alone, as `detect_versions` over the whole archive."""
+    quality = subprocess.run([sys.executable, str(ROOT / "bench" / "versions_quality.py"),
+                              str(data_dir / "manifest.jsonl")], env=env, cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True, check=True)
+    report.update(json.loads(quality.stdout))
+    seconds = run_manage(["detect_versions", "--no-progress"], env, "detect_versions")
+    report["detect_versions_ms_per_doc"] = round(seconds * 1000 / report["docs"], 2)
 
 
 def main(argv=None):
@@ -289,8 +302,14 @@ TABLE = [
     ("import_store_docs_per_s", "  of which read + store", "docs/s"),
     ("import_index_docs_per_s", "  of which its index batch", "docs/s"),
     ("index_docs_per_s", "index build", "docs/s"),
+    ("versions_precision", "versions found: precision (pairs)", ""),
+    ("versions_recall", "versions found: recall (pairs)", ""),
+    ("text_overlap_rows", "pairs sharing text (versions + passages)", ""),
+    ("detect_versions_ms_per_doc", "detect_versions over the archive, per article", "ms"),
     ("search_p50_ms", "search service p50", "ms"),
     ("search_p95_ms", "search service p95", "ms"),
+    ("search_collapsed_p50_ms", "  versions collapsed (the default) p50", "ms"),
+    ("search_collapsed_p95_ms", "  versions collapsed (the default) p95", "ms"),
     ("search_cold_p50_ms", "  first run of each query (cold caches) p50", "ms"),
     ("search_cold_p95_ms", "  first run of each query (cold caches) p95", "ms"),
     ("search_cold_max_ms", "  first run of each query (cold caches) max", "ms"),
@@ -430,12 +449,14 @@ def worker(args):
     out = {}
     rounds = max(1, args.rounds)
 
-    def service_query(item):
+    def service_query(item, collapse=False):
+        # Versions listed apart (collapse=0), as raw Whoosh's own index has no version
+        # groups: the comparison stays like for like; the collapsed default is timed apart.
         f = item["filters"]
         return svc.SearchQuery(
             q=item["q"], country=tuple(f.get("country", ())),
             organisation=tuple(f.get("organisation", ())), year=tuple(f.get("year", ())),
-            sort=item["sort"], page=item["page"],
+            sort=item["sort"], page=item["page"], collapse=collapse,
         )
 
     # ---- facet values for the fixed mix: from the service, on the common word
@@ -460,12 +481,12 @@ def worker(args):
     # ---- service
     cpu_times = []
 
-    def run_service(label, n_rounds, timed=True):
+    def run_service(label, n_rounds, timed=True, collapse=False):
         times = {i: [] for i in range(len(mix))}
         results = {}
         for _ in range(n_rounds):
             for i, item in enumerate(tqdm(mix, desc=label, unit="q", file=sys.stderr, leave=False)):
-                q = service_query(item)
+                q = service_query(item, collapse)
                 c0, t0 = time.process_time(), time.perf_counter()
                 res = svc.search(q, per_page=PER_PAGE)
                 times[i].append((time.perf_counter() - t0) * 1000)
@@ -485,12 +506,16 @@ def worker(args):
     flat = [t for ts in svc_times.values() for t in ts]
     out["search_p50_ms"], out["search_p95_ms"] = pct(flat, 50), pct(flat, 95)
     print(f"service: p50 {out['search_p50_ms']} ms, p95 {out['search_p95_ms']} ms", file=sys.stderr)
+    run_service("service, versions collapsed (warm-up)", 1, collapse=True)
+    collapsed, _ = run_service("service, versions collapsed", rounds, collapse=True)
+    flat = [t for ts in collapsed.values() for t in ts]
+    out["search_collapsed_p50_ms"], out["search_collapsed_p95_ms"] = pct(flat, 50), pct(flat, 95)
 
     # ---- page through Django's test client
     client = Client()
 
     def params(item):
-        p = {"q": item["q"], "sort": item["sort"], "page": item["page"]}
+        p = {"q": item["q"], "sort": item["sort"], "page": item["page"], "collapse": "0"}
         for k, v in item["filters"].items():
             p[k] = v
         return p

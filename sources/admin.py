@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.csrf import csrf_exempt
 
-from . import admin_import, curation, outlets
+from . import admin_import, admin_versions, curation, outlets
 from .admin_filters import CountryFilter, DerivedTitleFilter, MentionedYearFilter, OrganisationFilter
 from .formatting import date_with_precision
 from .models import (
@@ -88,16 +88,18 @@ class SourceAdmin(admin.ModelAdmin):
     ]
     search_fields = ["title", "outlet", "author", "text"]
     readonly_fields = ["slug", "text_beside_raw", "removed_lines_table", "references_list",
-                       "provenance", "captured_at", "curated_fields", "created", "updated"]
+                       "provenance", "captured_at", "curated_fields", "created", "updated", "versions"]
     fieldsets = [
         (None, {"fields": ["title", "title_is_derived", "slug", "is_published", "outlet", "author", "dateline",
                            ("published", "date_precision"), "language", "original_url"]}),
         ("Text", {"fields": ["text", "text_beside_raw", "removed_lines_table", "references_list"]}),
         ("Provenance", {"fields": ["provenance", "captured_at", "curated_fields", "created", "updated"]}),
+        ("Versions", {"fields": ["versions"]}),
     ]
     inlines = [CountryMentionInline, OrganisationMentionInline, PersonMentionInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    actions = ["publish", "unpublish", "confirm_derived_titles", "reextract"]
+    actions = ["publish", "unpublish", "confirm_derived_titles", "reextract",
+               admin_versions.split_versions, admin_versions.join_versions]
     list_per_page = 50
 
     class Media:
@@ -166,6 +168,10 @@ class SourceAdmin(admin.ModelAdmin):
         if not source.references:
             return "None"
         return format_html("<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((r,) for r in source.references)))
+
+    @admin.display(description="Versions of this article")
+    def versions(self, source):
+        return admin_versions.version_group_members(source)
 
     @admin.display(description="Imported from")
     def provenance(self, source):

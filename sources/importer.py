@@ -29,6 +29,7 @@ from .ingest.read import WEB_ARCHIVE_SUFFIXES, strip_bidi_controls
 from .mentions import apply_mentions, insert_mentions, take_new_mention_rows
 from .models import Country, Organisation, Person, SlugRedirect, Source
 from .signals import touch
+from .versions import detect as detect_versions, detect_in_outcomes, detect_in_stored
 
 #: Files stored per database transaction (each article in its own savepoint).
 FILES_PER_TRANSACTION = 50
@@ -91,7 +92,7 @@ def gazetteer_from_db():
 def import_file(path, gazetteer):
     """Import every article of one file. Returns one Outcome per article (or one failure)."""
     articles, reason = parse_file(path, gazetteer, settings.ARCHIVE_MAX_FILE_BYTES)
-    return store_articles(path, articles, reason)
+    return detect_in_outcomes(store_articles(path, articles, reason))
 
 
 def import_files(paths, gazetteer, processes=None):
@@ -102,7 +103,7 @@ def import_files(paths, gazetteer, processes=None):
     parsed = parse_files(paths, gazetteer, settings.ARCHIVE_MAX_FILE_BYTES, processes)
     while group := list(itertools.islice(parsed, FILES_PER_TRANSACTION)):
         with transaction.atomic():
-            stored = store_group(group)
+            stored = detect_in_stored(store_group(group))
         yield from stored
 
 
@@ -355,4 +356,5 @@ def reextract(source: Source, gazetteer) -> bool:
         changed = apply_article(source, article)
         if changed:
             source.save()
+            detect_versions([source.pk])  # the text may no longer be (or now be) a version
         return apply_mentions(source, article) or changed

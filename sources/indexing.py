@@ -27,9 +27,12 @@ def reindex_sources(pks, using=None, progress=None, many=True):
     once per connection). ``many=False``: never the backend's ``index_many``."""
     from .models import Source
 
+    from .versions import expand_for_indexing
+
     pks = {int(pk) for pk in pks if pk is not None}
     if not pks:
         return
+    pks = expand_for_indexing(pks)  # a group's leader may change with any of its members
     marks = index_marks.read(pks)  # before the Sources are read: later changes stay marked
     for alias in [using] if using else list(connections.connections_info.keys()):
         try:

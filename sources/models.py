@@ -160,8 +160,8 @@ class SourceQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a page of hits needs, fetched in a fixed number of queries: the listed
-        facets' values (sources/facets.py) and the curated outlet."""
-        return self.select_related("outlet_entity").prefetch_related(*(facet.prefetch() for facet in facets.LISTED))
+        facets' values (sources/facets.py), the curated outlet and the version group."""
+        return self.select_related("outlet_entity", "version").prefetch_related(*(facet.prefetch() for facet in facets.LISTED))
 
 
 class Source(models.Model):
@@ -438,3 +438,6 @@ def published_counts():
             Exists(OrganisationMention.objects.filter(organisation=OuterRef("pk"), source__is_published=True))
         ).count(),
     }
+
+
+from .version_models import PassageKey, TextOverlap, VersionGroup, VersionMembership  # noqa: E402,F401

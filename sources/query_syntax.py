@@ -227,7 +227,7 @@ class _Parser:
 INDEX_FIELDS = {"title": "title", "author": "author", "outlet": "outlet_text"}
 
 
-def _render_term(term, match_all):
+def _render_term(term, match_all, also_in=""):
     words = term.words
     if term.kind == "every":  # the anchor of a purely negative query
         return match_all
@@ -237,15 +237,17 @@ def _render_term(term, match_all):
         body = '"' + " ".join(words) + '"'
     else:
         body = words[0]
-    return (INDEX_FIELDS[term.field] + ":" if term.field else "") + body
+    if term.field:
+        return INDEX_FIELDS[term.field] + ":" + body
+    return f"({body} OR {also_in}:{body})" if also_in else body
 
 
-def _render(node, match_all):
+def _render(node, match_all, also_in=""):
     if isinstance(node, _Term):
-        return _render_term(node, match_all)
+        return _render_term(node, match_all, also_in)
     if node.op == "NOT":
-        return "NOT " + _render(node.children[0], match_all)
-    return "(" + (" %s " % node.op).join(_render(c, match_all) for c in node.children) + ")"
+        return "NOT " + _render(node.children[0], match_all, also_in)
+    return "(" + (" %s " % node.op).join(_render(c, match_all, also_in) for c in node.children) + ")"
 
 
 def _collect(node, positive, out):
@@ -344,11 +346,13 @@ def is_too_complex(q: str) -> bool:
 
 
 def parse_query(q: str, aliases: AliasTable | None = None, match_all: str = "*:*",
-                exact: bool = False) -> ParsedQuery:
+                exact: bool = False, also_in: str = "") -> ParsedQuery:
     """The user's query as an engine expression; never raises. `aliases` defaults to the
     curated organisations' and people's names; `match_all` is the engine's word for every
     document (haystack's ``matching_all_fragment``), the anchor of a purely negative
-    query; `exact`: only the spellings typed, no other names."""
+    query; `exact`: only the spellings typed, no other names; `also_in`: an index field
+    each word and phrase without a field may match instead of the text (collapsed
+    versions: the words a group's other versions add)."""
     q = clean_text(q or "")[:MAX_Q_CHARS].strip()
     if not q:
         return ParsedQuery("")
@@ -370,7 +374,7 @@ def parse_query(q: str, aliases: AliasTable | None = None, match_all: str = "*:*
         node = _expand_aliases(node, aliases if aliases is not None else load_alias_table(), also_searched)
     terms = []
     _collect(node, True, terms)
-    expression = _render(node, match_all)
+    expression = _render(node, match_all, also_in)
     hl = highlight.Terms.build(
         words=[t.words[0] for t in terms if t.kind == "word"],
         phrases=[" ".join(t.words) for t in terms if t.kind == "phrase"],

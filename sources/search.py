@@ -29,7 +29,7 @@ from django.utils.safestring import mark_safe
 from haystack.inputs import Raw
 from haystack.query import SQ, SearchQuerySet
 
-from . import date_range, facets, highlight
+from . import date_range, facets, highlight, version_lists
 from .query_syntax import MAX_Q_CHARS, parse_query  # also the views' entry points
 from .search_query import (  # noqa: F401 - the service's own vocabulary, re-exported
     DATE_PARAMS,
@@ -47,6 +47,8 @@ SORT_FIELDS = {"newest": "-newest", "oldest": "oldest"}
 #: article shares ("Tajikstan" in one text) still deserves the common spelling.
 SUGGEST_BELOW = 5
 ITER_BATCH = 500
+#: The index field holding, on a group's leader, the words its other versions add.
+OTHER_VERSIONS_FIELD = "other_versions_text"
 
 @dataclass
 class FacetValue:
@@ -60,6 +62,7 @@ class FacetValue:
 class Hit:
     source: object
     snippets: list[str]  # safe HTML, <mark> only
+    versions: list = field(default_factory=list)  # collapsed: the other published versions
 
 
 @dataclass
@@ -103,6 +106,12 @@ class SearchResults:
     def include_undated_querystring(self) -> str:
         return self.query.querystring(undated=date_range.INCLUDE_UNDATED, page=1)
 
+    @property
+    def counts(self) -> str:
+        """What the total and the facet counts count: stories (a group of versions once)
+        when collapsed, else articles."""
+        return "groups" if self.query.collapse else "articles"
+
     def chips(self) -> list[tuple[str, str, str]]:
         """(facet, value, querystring without it) for each selected filter."""
         out = []
@@ -133,10 +142,13 @@ def _base_sqs():
     return SearchQuerySet().models(_model())
 
 
-def _parse(q, exact=False):
+def _parse(q, exact=False, collapse=False):
     """The user's query for this engine: its own word for "every document" (stock
-    Whoosh's parser reads the Lucene "*:*" inside an expression as everything)."""
-    return parse_query(q, match_all=_base_sqs().query.matching_all_fragment(), exact=exact)
+    Whoosh's parser reads the Lucene "*:*" inside an expression as everything).
+    Collapsed, a group is found by the words of any of its versions (its leader holds
+    the others' words in OTHER_VERSIONS_FIELD)."""
+    also_in = OTHER_VERSIONS_FIELD if collapse else ""
+    return parse_query(q, match_all=_base_sqs().query.matching_all_fragment(), exact=exact, also_in=also_in)
 
 
 def _apply(sqs, expression, query, skip=None):
@@ -145,6 +157,9 @@ def _apply(sqs, expression, query, skip=None):
     if expression:
         sqs = sqs.filter(content=Raw("(%s)" % expression))
     narrowing = [SQ(**{f"{facet}__in": list(values)}) for facet, values in query.filters.items() if facet != skip]
+    if query.collapse:
+        # A group of versions through its leader only: totals and facet counts count groups.
+        narrowing.append(SQ(version_leads="yes"))
     in_range = _in_range(query.dates)
     if in_range is not None:
         narrowing.append(in_range)
@@ -280,7 +295,7 @@ def _suggest(parsed, query, total):
     if not suggestion or suggestion.lower() == words.lower():
         return None
     suggestion = _in_users_casing(suggestion, parsed.words)
-    better = _parse(suggestion, query.exact)
+    better = _parse(suggestion, query.exact, query.collapse)
     count = _apply(_base_sqs(), better.expression, query).count()
     return suggestion if count > total else None
 
@@ -337,7 +352,7 @@ def _selected_facet_counts(parsed, query):
 def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
     started = time.perf_counter()
     per_page = max(1, int(per_page))
-    parsed = _parse(query.q, query.exact)
+    parsed = _parse(query.q, query.exact, query.collapse)
     filters = query.filters
 
     main = _apply(_base_sqs(), parsed.expression, query)
@@ -357,6 +372,11 @@ def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
         Hit(source=s, snippets=[mark_safe(h) for h in highlight.snippets(s.text, parsed.highlight)])
         for s in sources
     ]
+
+    if query.collapse:
+        versions = version_lists.versions_of_hits(sources)
+        for hit in hits:
+            hit.versions = versions.get(hit.source.pk, [])
 
     suggestion = _suggest(parsed, query, total)
     suggestion_qs = query.querystring(q=suggestion, page=1) if suggestion else None
@@ -381,7 +401,7 @@ def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
 
 def iter_hits(query: SearchQuery) -> Iterator[object]:
     """Every hit of the search (not one page), in its order, fetched in batches."""
-    parsed = _parse(query.q, query.exact)
+    parsed = _parse(query.q, query.exact, query.collapse)
     sqs = _sorted(_apply(_base_sqs(), parsed.expression, query), query, parsed.expression)
     start = 0
     while True:

@@ -15,7 +15,7 @@ import re
 from django.core.exceptions import ImproperlyConfigured
 from haystack import indexes
 
-from . import date_range, facets
+from . import date_range, facets, versions
 from .facets import UNDATED
 from .formatting import language_name
 from .models import Source
@@ -67,6 +67,12 @@ class SourceIndex(_FacetFields, indexes.Indexable):
     spell = indexes.CharField(stored=False)
     # The body is not stored; its digest is, so reconcile_index can tell a stale document.
     text_digest = indexes.CharField(indexed=False, stored=True)
+    # Versions collapse to their group's leader by filtering on `version_leads` ("yes"),
+    # which any haystack engine can do (sources/versions.py keeps the leaders current).
+    version_leads = indexes.FacetCharField(default="yes")
+    # On a group's leader, what its other versions add (a headline, an outlet line, a
+    # trailer): collapsed search finds the group by the words of any version.
+    other_versions_text = indexes.CharField(default="", stored=False)
 
     def get_model(self):
         return Source
@@ -133,6 +139,12 @@ class SourceIndex(_FacetFields, indexes.Indexable):
 
     def prepare_text_digest(self, obj):
         return hashlib.sha256(obj.text.encode("utf-8")).hexdigest()[:16]
+
+    def prepare_version_leads(self, obj):
+        return "yes" if versions.leads(obj) else "no"
+
+    def prepare_other_versions_text(self, obj):
+        return versions.other_versions_text(obj)
 
     def prepare_spell(self, obj):
         words = set(map(str.lower, _SPELL_WORD.findall(obj.title)))

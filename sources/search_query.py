@@ -69,7 +69,9 @@ class _SearchQueryMethods:
             date_range.parse_range(*dates.values())
         except date_range.InvalidDateRange as exc:
             raise InvalidSearch(str(exc)) from None
-        return cls(q=q, sort=sort, page=page, exact=_flag(params, "exact"), **values, **dates)
+        return cls(q=q, sort=sort, page=page, **values, **dates,
+                   exact=_flag(params, "exact", False, "exact must be 1 (only the names as typed) or 0."),
+                   collapse=_flag(params, "collapse", True, COLLAPSE_MESSAGE))
 
     def params(self, **changes) -> list[tuple[str, str]]:
         query = replace(self, **changes) if changes else self
@@ -85,6 +87,8 @@ class _SearchQueryMethods:
             out.append(("sort", query.sort))
         if query.page and query.page != 1:
             out.append(("page", str(query.page)))
+        if not query.collapse:
+            out.append(("collapse", "0"))
         return out
 
     def querystring(self, **changes) -> str:
@@ -110,11 +114,18 @@ class _SearchQueryMethods:
         return date_range.parse_range(self.published_from, self.published_to, self.undated)
 
 
-def _flag(params, name) -> bool:
-    value = (_getlist(params, name) or [""])[-1].strip().lower()
-    if value not in ("", "0", "1", "on", "true", "false"):
-        raise InvalidSearch(f"{name} is 1 (on) or 0 (off).")
-    return value in ("1", "on", "true")
+COLLAPSE_MESSAGE = "collapse must be 1 (one result per story, its other versions listed) or 0 (every version)."
+
+
+def _flag(params, name, default, message) -> bool:
+    raw = (_getlist(params, name) or [""])[-1].strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "on", "true", "yes"):
+        return True
+    if raw in ("0", "off", "false", "no"):
+        return False
+    raise InvalidSearch(message)
 
 
 def _facet_param(params, facet) -> tuple[str, ...]:
@@ -130,8 +141,9 @@ def _facet_param(params, facet) -> tuple[str, ...]:
 
 
 #: The words (q), one tuple of values per facet of the registry (sources/facets.py),
-#: the sort ("" = relevance with words, newest without), the page and the publication
-#: dates as typed (sources/date_range.py).
+#: the sort ("" = relevance with words, newest without), the page, the publication
+#: dates as typed (sources/date_range.py) and whether the versions of one article are
+#: one result (the default; sources/versions.py).
 SearchQuery = make_dataclass(
     "SearchQuery",
     [
@@ -141,6 +153,7 @@ SearchQuery = make_dataclass(
         ("sort", str, field(default="")),
         ("page", int, field(default=1)),
         *[(name, str, field(default="")) for name in DATE_PARAMS],
+        ("collapse", bool, field(default=True)),
     ],
     bases=(_SearchQueryMethods,),
     frozen=True,

@@ -27,7 +27,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from . import citation, facets, highlight
+from . import citation, facets, highlight, version_lists
 from . import search as search_service
 from .citation import citation_for
 from .ingest.headings import heading_flags
@@ -113,6 +113,7 @@ def source_detail(request, slug):
         "blocks": list(zip(heading_flags(source.paragraphs), paragraphs)),
         "highlight_limit_note": _highlight_limit_note() if highlight_limited else "",
         "related": search_service.related(_related_sample(source), limit=5),
+        "related_texts": version_lists.related_texts(source),
         "citation": citation_for(source, request, accessed=timezone.localdate()),
         "highwire_tags": citation.highwire_tags(source, request.build_absolute_uri(source.get_absolute_url())),
         "admin_url": admin_url,
@@ -189,6 +190,7 @@ def _hit_json(request, hit):
         "captured_at": source.captured_at.isoformat() if source.captured_at else None,
         **_listed_values(source),
         "snippets": [str(s) for s in hit.snippets],
+        "versions": [version_lists.version_json(v, request.build_absolute_uri) for v in hit.versions],
     }
 
 
@@ -204,6 +206,7 @@ def api_source(request, slug):
         return HttpResponsePermanentRedirect(reverse("sources:api_source", args=[moved.source.slug]))
     record = source_record(source)
     record["url"] = request.build_absolute_uri(record["url"])
+    record.update(version_lists.related_texts_json(source, request.build_absolute_uri))
     return JsonResponse(record, json_dumps_params={"ensure_ascii": False})
 
 
@@ -220,6 +223,7 @@ def api_search(request):
     data = {
         "query": query.q,
         "total": results.total,
+        "counts": results.counts,  # "groups" (versions collapsed) or "articles"
         "page": results.page,
         "pages": results.pages,
         "hits": [_hit_json(request, hit) for hit in results.hits],

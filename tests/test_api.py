@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 HIT_KEYS = {
     "slug", "url", "title", "title_is_derived", "outlet", "author", "published", "date_precision", "original_url",
     "captured_at",
-    "countries", "organisations", "people", "years", "snippets",
+    "countries", "organisations", "people", "years", "snippets", "versions",
 }
 
 
@@ -18,9 +18,12 @@ def test_api_shape(client, seeded):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     data = response.json()
+    # `counts` says what total and facet counts count: "groups" (versions collapsed, the
+    # default) or "articles" (collapse=0); issue 16.
     assert set(data) == {"query", "total", "page", "pages", "hits", "facets", "suggestion",
-                         "published_from", "published_to", "undated_left_out"}
+                         "published_from", "published_to", "undated_left_out", "counts"}
     assert data["query"] == "terrorism"
+    assert data["counts"] == "groups"
     assert data["total"] >= 3 and data["page"] == 1 and data["pages"] >= 1
     assert set(data["facets"]) == {"country", "organisation", "person", "outlet", "language", "year", "mentioned_year"}
     for values in data["facets"].values():

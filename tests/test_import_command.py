@@ -227,6 +227,10 @@ def split_inserts(captured):
     return [sql for sql in inserts if sql not in marks], marks
 
 
+def passage_key_statements(captured):
+    return [q["sql"] for q in captured.captured_queries if 'INSERT INTO "sources_passagekey"' in q["sql"]]
+
+
 def test_new_articles_are_created_together_as_one_by_one(tmp_path, monkeypatch):
     """A transaction's new articles are inserted in a few queries, into the same rows (in
     the same order: pks, slugs, mention rows) as one query per row gives."""
@@ -243,6 +247,10 @@ def test_new_articles_are_created_together_as_one_by_one(tmp_path, monkeypatch):
     # One INSERT each for the Sources, country, organisation and year rows, and one that
     # marks the six for indexing (sources.index_marks).
     assert len(inserts) == 4 and len(marks) == 1, inserts + marks
+    # Version detection (sources.versions) stores the six articles' passage keys with one
+    # executemany per transaction, whatever its size; six different articles share no
+    # text, so no overlap rows.
+    assert len(passage_key_statements(together)) == 1
     rows = stored_rows()
     assert len({row[3] for row in rows}) == 6  # six slugs, all different
 
@@ -253,6 +261,7 @@ def test_new_articles_are_created_together_as_one_by_one(tmp_path, monkeypatch):
     assert status == 0 and "6 created" in out
     inserts, marks = split_inserts(one_by_one)
     assert len(inserts) == 6 * 4 and len(marks) == 6, inserts + marks
+    assert len(passage_key_statements(one_by_one)) == 1
     assert stored_rows() == rows
 
 

@@ -1,0 +1,190 @@
+"""Fingerprints for versions (reprints) and shared passages. Pure Python + numpy, no Django.
+
+An article's text becomes the set of its word 5-grams ("shingles"), each a 64-bit hash.
+Words are case-folded runs of letters and digits, so straightened quotes, dashes and
+punctuation do not change a shingle.
+
+Finding candidates cheaply: of every article's shingles, the ones whose hash is 0 modulo
+SAMPLE_MODULUS are its *keys* (Broder's mod-m sample). The sample is a fixed function
+of the shingle, not of the document, so two texts that share a passage share the keys
+inside it: a stored table of keys gives each new article its candidates with one indexed
+look-up, at a cost per article independent of the archive's size. Candidates are then
+compared exactly, on their whole shingle sets (`compare`).
+
+Why not MinHash-LSH (datasketch): a MinHash estimates the Jaccard similarity of WHOLE
+texts, so it finds versions but not a passage that is a fifth of one article (Jaccard
+~0.1, below any usable LSH threshold); the mod-m sample finds both, and its estimate is
+checked exactly anyway. bench/reprints.py measures the two side by side.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+SHINGLE_WORDS = 5
+SAMPLE_MODULUS = 16
+#: A key held by more articles than this is boilerplate (a stock phrase, a site's
+#: footer): it gives no candidates.
+MAX_KEY_POSTINGS = 50
+#: A candidate must share at least this many keys (one shared key is often chance:
+#: a stock phrase).
+MIN_COMMON_KEYS = 2
+#: Versions: the shorter text lies this much inside the longer, and the longer this much
+#: inside the shorter (an excerpt with "Read more" is a version; a quotation is not).
+VERSION_MIN_SHARE_SHORTER = 0.8
+VERSION_MIN_SHARE_LONGER = 0.5
+#: A shared passage is at least this many shingles in common (about 40 words), ...
+MIN_PASSAGE_SHINGLES = 36
+#: ... of which this many run on in one text (a quoted passage, not stock sentences
+#: scattered through two articles), ...
+MIN_PASSAGE_RUN = 40
+#: ... and at least this share of one of the two texts.
+MIN_PASSAGE_SHARE = 0.05
+
+#: Which candidates are checked exactly: a possible version shares keys in about the
+#: share its texts do (VERSION_KEY_SHARE of the fewer keys, with slack for the sample);
+#: a possible passage shares MIN_PASSAGE_KEYS keys (~64 shingles). At most
+#: MAX_CANDIDATES per article, those sharing the most keys first, so that the cost per
+#: article stays bounded however often its sentences recur in the archive.
+VERSION_KEY_SHARE = 0.5
+MIN_PASSAGE_KEYS = 4
+MAX_CANDIDATES = 10
+
+_WORD = re.compile(r"\w+")
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _mix(values):
+    """splitmix64's finaliser: every bit of the result depends on every bit of the input,
+    so the low bits (the modulo sample) are as good as any."""
+    values = values ^ (values >> np.uint64(30))
+    values = values * np.uint64(0xBF58476D1CE4E5B9)
+    values = values ^ (values >> np.uint64(27))
+    values = values * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
+
+
+_WORD_IDS: dict[str, int] = {}
+_MAX_WORD_IDS = 500_000
+
+
+def _word_id(word: str) -> int:
+    """crc32 of the word, remembered: an archive's vocabulary repeats from text to text."""
+    found = _WORD_IDS.get(word)
+    if found is None:
+        if len(_WORD_IDS) >= _MAX_WORD_IDS:
+            _WORD_IDS.clear()
+        found = _WORD_IDS[word] = zlib.crc32(word.encode("utf-8"))
+    return found
+
+
+def shingle_sequence(text: str) -> np.ndarray:
+    """The shingle hashes of a text in its order, repeats kept (`shingles` is their set)."""
+    tokens = words(text)
+    if not tokens:
+        return np.empty(0, dtype=np.int64)
+    ids = np.fromiter(map(_word_id, tokens), dtype=np.uint64, count=len(tokens))
+    width = min(SHINGLE_WORDS, len(ids))
+    count = len(ids) - width + 1
+    with np.errstate(over="ignore"):
+        combined = np.zeros(count, dtype=np.uint64)
+        for offset in range(width):
+            combined = combined * _MULTIPLIER + ids[offset : offset + count]
+        hashed = _mix(combined)
+    return hashed.view(np.int64)
+
+
+def shingles(text: str) -> np.ndarray:
+    """The distinct shingle hashes of a text, as a sorted int64 array (signed: what a
+    database's bigint holds). A text shorter than a shingle is one shingle."""
+    return np.unique(shingle_sequence(text))
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """A text's shingles in order and as a sorted set."""
+
+    sequence: np.ndarray
+    distinct: np.ndarray
+
+    @classmethod
+    def of(cls, text: str) -> "Fingerprint":
+        sequence = shingle_sequence(text)
+        return cls(sequence, np.unique(sequence))
+
+
+def candidates(common_keys: dict, key_counts: dict, own_keys: int) -> list:
+    """Of the articles sharing keys with one article ({other: keys in common}), the ones
+    worth an exact comparison, most promising first (see VERSION_KEY_SHARE)."""
+    worth = [
+        other
+        for other, common in common_keys.items()
+        if common >= MIN_COMMON_KEYS
+        and (common >= MIN_PASSAGE_KEYS or common >= VERSION_KEY_SHARE * min(own_keys, key_counts.get(other, 0)))
+    ]
+    worth.sort(key=lambda other: (-common_keys[other], other))
+    return worth[:MAX_CANDIDATES]
+
+
+def keys(shingle_hashes: np.ndarray) -> np.ndarray:
+    """The sample of a shingle set that is stored and looked up."""
+    return shingle_hashes[(shingle_hashes.view(np.uint64) % np.uint64(SAMPLE_MODULUS)) == 0]
+
+
+@dataclass(frozen=True)
+class Overlap:
+    common: int  # shingles in common
+    share_a: float  # of a's text, the part also in b (0..1)
+    share_b: float
+    similarity: float  # Jaccard of the two shingle sets
+    longest_run: int = 0  # the most consecutive shingles of a that are all in b
+
+    @property
+    def is_version(self) -> bool:
+        shorter, longer = max(self.share_a, self.share_b), min(self.share_a, self.share_b)
+        return shorter >= VERSION_MIN_SHARE_SHORTER and longer >= VERSION_MIN_SHARE_LONGER
+
+    @property
+    def is_shared_passage(self) -> bool:
+        return (
+            not self.is_version
+            and self.common >= MIN_PASSAGE_SHINGLES
+            and self.longest_run >= MIN_PASSAGE_RUN
+            and max(self.share_a, self.share_b) >= MIN_PASSAGE_SHARE
+        )
+
+
+def compare(a, b) -> Overlap:
+    """Exact overlap of two texts' shingles: Fingerprints, or sets as `shingles` returns
+    them (then without the longest run)."""
+    a_set, b_set = (x.distinct if isinstance(x, Fingerprint) else x for x in (a, b))
+    if not len(a_set) or not len(b_set):
+        return Overlap(0, 0.0, 0.0, 0.0)
+    common = len(np.intersect1d(a_set, b_set, assume_unique=True))
+    union = len(a_set) + len(b_set) - common
+    overlap = Overlap(common, common / len(a_set), common / len(b_set), common / union)
+    if isinstance(a, Fingerprint) and not overlap.is_version and common >= MIN_PASSAGE_SHINGLES:
+        # Only a possible passage needs its run (the costlier part of a comparison).
+        overlap = replace(overlap, longest_run=_longest_run(_members(a.sequence, b_set)))
+    return overlap
+
+
+def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """For each value, whether the sorted array holds it."""
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
+
+
+def _longest_run(flags: np.ndarray) -> int:
+    """The length of the longest run of True."""
+    padded = np.concatenate(([0], flags.astype(np.int8), [0]))
+    edges = np.flatnonzero(np.diff(padded))
+    return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0

@@ -1,0 +1,354 @@
+"""Versions and shared passages: detection at import, group leaders, curator decisions.
+
+Detection (`detect`) runs once per import batch on the Sources it created or changed:
+their sampled shingle keys go into PassageKey; one look-up of those keys gives the
+Sources that share text with them (a key found in more than MAX_KEY_POSTINGS Sources is
+boilerplate and ignored); each candidate pair is compared exactly
+(sources.ingest.reprints.compare) and kept as a TextOverlap when it is a version or a
+shared passage. A new version joins the group of the most similar Source it repeats, or
+starts one with it; two groups it is a version of become one. At most
+reprints.MAX_CANDIDATES Sources are compared per article, so the cost per article does
+not grow with the archive, and nothing is rescanned: what detection needs is in the
+tables.
+
+Curators' decisions (`split`, `join`) mark the memberships they set as curated; neither
+re-import nor re-detection moves a curated Source, though new reprints may still join its
+group.
+
+Leaders: a group shows in collapsed search through its leader, the earliest dated
+PUBLISHED member (ties: the first imported). `expand_for_indexing` recomputes the leaders
+of the groups being indexed and adds their other members, so that unpublishing,
+republishing or re-dating one version reindexes the whole group.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import replace
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Count, Q
+
+from .ingest import reprints
+from .models import PassageKey, Source, TextOverlap, VersionGroup, VersionMembership
+from .signals import touch
+
+LOOKUP_CHUNK = 2000
+
+
+# --------------------------------------------------------------------------- detection
+
+
+def detect(pks) -> set[int]:
+    """Find versions and shared passages for these Sources (created or changed). Returns
+    the pks of the Sources whose group changed."""
+    texts = dict(Source.objects.filter(pk__in=set(pks)).values_list("pk", "text"))
+    printed = {pk: reprints.Fingerprint.of(text) for pk, text in texts.items()}
+    changed_keys = _changed_keys(printed)
+    if not changed_keys:
+        return set()
+    with transaction.atomic():
+        regrouped = _forget(set(changed_keys))
+        _store_keys(changed_keys)
+        overlaps = _verified_overlaps(changed_keys, printed)
+        TextOverlap.objects.bulk_create(overlaps, ignore_conflicts=True)
+        regrouped |= _group(sorted(changed_keys), [o for o in overlaps if _is_version(o)])
+        expand_for_indexing(regrouped)  # leaders right now, whatever indexes them later
+    touch(*regrouped)
+    return regrouped
+
+
+def detect_in_outcomes(outcomes):
+    """`detect` for the Sources an import created or updated; returns the outcomes."""
+    outcomes = list(outcomes)
+    detect(o.source_pk for o in outcomes if o.status in ("created", "updated") and o.source_pk)
+    return outcomes
+
+
+def detect_in_stored(stored):
+    """`detect_in_outcomes` for what importer.store_group returns: [(path, outcomes)]."""
+    detect_in_outcomes(outcome for _path, outcomes in stored for outcome in outcomes)
+    return stored
+
+
+def _store_keys(changed_keys):
+    """~40 rows per article: one executemany, not a model instance per row (a third of
+    detection's cost at import when made through bulk_create)."""
+    table, key, source = map(connection.ops.quote_name, (PassageKey._meta.db_table, "key", "source_id"))
+    rows = [(int(value), pk) for pk, keys in changed_keys.items() for value in keys.tolist()]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({key}, {source}) VALUES (%s, %s)", rows)
+
+
+def _changed_keys(printed) -> dict[int, np.ndarray]:
+    """The new key sample of each Source whose sample differs from the stored one."""
+    stored = defaultdict(set)
+    for pk, key in PassageKey.objects.filter(source_id__in=list(printed)).values_list("source_id", "key"):
+        stored[pk].add(key)
+    out = {}
+    for pk, fingerprint in printed.items():
+        keys = reprints.keys(fingerprint.distinct)
+        if set(keys.tolist()) != stored.get(pk, set()) or not len(keys):
+            out[pk] = keys
+    return out
+
+
+def _forget(pks) -> set[int]:
+    """Drop what detection knew of these Sources (their texts changed); they leave their
+    groups unless a curator placed them. Returns the pks whose group changed."""
+    PassageKey.objects.filter(source_id__in=pks).delete()
+    TextOverlap.objects.filter(Q(source_a__in=pks) | Q(source_b__in=pks)).delete()
+    leaving = VersionMembership.objects.filter(source_id__in=pks, curated=False)
+    groups = set(leaving.values_list("group_id", flat=True))
+    if not groups:
+        return set()
+    touched = set(VersionMembership.objects.filter(group__in=groups).values_list("source_id", flat=True))
+    leaving.delete()
+    _drop_lone_groups(groups)
+    return touched
+
+
+def _drop_lone_groups(group_ids):
+    """A group detection left with one member is no group (a curator's single, split-out
+    Source keeps its group: it records the decision)."""
+    sizes = Counter(VersionMembership.objects.filter(group__in=group_ids).values_list("group_id", flat=True))
+    lone = [g for g in group_ids if sizes[g] < 2]
+    VersionGroup.objects.filter(pk__in=lone).exclude(members__curated=True).delete()
+
+
+def _verified_overlaps(changed_keys, printed) -> list[TextOverlap]:
+    pairs = _candidate_pairs(changed_keys)
+    others = {pk for pair in pairs for pk in pair} - set(printed)
+    for pk, text in Source.objects.filter(pk__in=others).values_list("pk", "text"):
+        printed[pk] = reprints.Fingerprint.of(text)
+    overlaps = []
+    for a, b in sorted(pairs):
+        if a not in printed or b not in printed:
+            continue
+        found = reprints.compare(printed[a], printed[b])
+        if not (found.is_version or found.is_shared_passage) and found.common >= reprints.MIN_PASSAGE_SHINGLES:
+            # The passage may run on in b and be broken up in a: the longer run counts.
+            found = replace(found, longest_run=max(found.longest_run, reprints.compare(printed[b], printed[a]).longest_run))
+        if found.is_version or found.is_shared_passage:
+            overlaps.append(
+                TextOverlap(source_a_id=a, source_b_id=b, share_a=found.share_a,
+                            share_b=found.share_b, similarity=found.similarity)
+            )
+    return overlaps
+
+
+def _candidate_pairs(changed_keys) -> set[tuple[int, int]]:
+    """(lower pk, higher pk) of the Sources worth comparing with a changed Source
+    (reprints.candidates), boilerplate keys left out."""
+    postings = _postings({int(k) for keys in changed_keys.values() for k in keys})
+    common = defaultdict(Counter)
+    for pk, keys in changed_keys.items():
+        for key in keys.tolist():
+            common[pk].update(other for other in postings.get(key, ()) if other != pk)
+    key_counts = _key_counts({other for counts in common.values() for other in counts}, changed_keys)
+    return {
+        (min(pk, other), max(pk, other))
+        for pk, counts in common.items()
+        for other in reprints.candidates(counts, key_counts, len(changed_keys[pk]))
+    }
+
+
+def _postings(keys) -> dict[int, set[int]]:
+    """key -> the Sources holding it, for the keys no more than MAX_KEY_POSTINGS hold
+    (counted first on the index alone: a boilerplate key's thousands of rows are never read)."""
+    keys = sorted(keys)
+    postings = defaultdict(set)
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        held = PassageKey.objects.filter(key__in=keys[start : start + LOOKUP_CHUNK]).values("key")
+        rare = [key for key, n in held.annotate(n=Count("source")).values_list("key", "n")
+                if n <= reprints.MAX_KEY_POSTINGS]
+        for key, pk in PassageKey.objects.filter(key__in=rare).values_list("key", "source_id"):
+            postings[key].add(pk)
+    return postings
+
+
+def _key_counts(pks, changed_keys) -> dict[int, int]:
+    counts = {pk: len(keys) for pk, keys in changed_keys.items()}
+    rest = [pk for pk in pks if pk not in counts]
+    for start in range(0, len(rest), LOOKUP_CHUNK):
+        rows = PassageKey.objects.filter(source_id__in=rest[start : start + LOOKUP_CHUNK])
+        counts.update(rows.values("source_id").annotate(n=Count("key")).values_list("source_id", "n"))
+    return counts
+
+
+def _is_version(overlap) -> bool:
+    return reprints.Overlap(0, overlap.share_a, overlap.share_b, overlap.similarity).is_version
+
+
+def _group(new_pks, version_overlaps) -> set[int]:
+    """Put each new Source that is no curator's in the group of its most similar version;
+    its other versions come along, and groups it bridges become one (unless a curator
+    has judged one of them: a curated group keeps its members and takes no others'
+    groups, though a new reprint may join it)."""
+    neighbours = defaultdict(list)
+    for overlap in version_overlaps:
+        neighbours[overlap.source_a_id].append((overlap.similarity, overlap.source_b_id))
+        neighbours[overlap.source_b_id].append((overlap.similarity, overlap.source_a_id))
+    involved = set(neighbours) | {other for pairs in neighbours.values() for _, other in pairs}
+    memberships = {m.source_id: m for m in VersionMembership.objects.filter(source_id__in=involved)}
+    regrouped = set()
+    for pk in new_pks:
+        if pk not in neighbours or (pk in memberships and memberships[pk].curated):
+            continue
+        others = [other for _, other in sorted(neighbours[pk], key=lambda pair: (-pair[0], pair[1]))]
+        target = next((memberships[o].group_id for o in [pk, *others] if o in memberships), None)
+        if target is None:
+            target = VersionGroup.objects.create().pk
+        merged = set()
+        if not VersionMembership.objects.filter(group=target, curated=True).exists():
+            merged = _merge_into(target, {memberships[o].group_id for o in others if o in memberships})
+        for membership in memberships.values():
+            if membership.group_id in merged:
+                membership.group_id = target
+                regrouped.add(membership.source_id)
+        for source_pk in [pk, *others]:
+            if source_pk not in memberships:
+                memberships[source_pk] = VersionMembership.objects.create(source_id=source_pk, group_id=target)
+                regrouped.add(source_pk)
+    return regrouped
+
+
+def _merge_into(target, group_ids) -> set[int]:
+    """Move the members of these groups into `target`, but for groups a curator judged.
+    Returns the groups merged (and deleted)."""
+    mergeable = set(
+        VersionGroup.objects.filter(pk__in=set(group_ids) - {target})
+        .exclude(members__curated=True)
+        .values_list("pk", flat=True)
+    )
+    if mergeable:
+        VersionMembership.objects.filter(group__in=mergeable).update(group=target)
+        VersionGroup.objects.filter(pk__in=mergeable).delete()
+    return mergeable
+
+
+def detect_all(batch=500, progress=None):
+    """Re-detection over the whole archive (a backfill, or after the rules changed):
+    every Source's keys are rebuilt; curated memberships stay as they are."""
+    PassageKey.objects.all().delete()
+    TextOverlap.objects.all().delete()
+    VersionMembership.objects.filter(curated=False).delete()
+    _drop_lone_groups(list(VersionGroup.objects.values_list("pk", flat=True)))
+    pks = list(Source.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(pks), batch):
+        detect(pks[start : start + batch])
+        if progress:
+            progress(min(start + batch, len(pks)), len(pks))
+    touch(*pks)
+
+
+# --------------------------------------------------------------------------- curators
+
+
+@transaction.atomic
+def split(pks) -> None:
+    """Take these Sources out of their groups, each to stand alone from now on. The
+    members they leave are marked curated too: the curator has judged that group."""
+    pks = set(pks)
+    old_groups = set(VersionMembership.objects.filter(source_id__in=pks).values_list("group_id", flat=True))
+    mates = set(VersionMembership.objects.filter(group__in=old_groups).values_list("source_id", flat=True))
+    VersionMembership.objects.filter(group__in=old_groups).update(curated=True)
+    for pk in pks:
+        group = VersionGroup.objects.create()
+        VersionMembership.objects.update_or_create(
+            source_id=pk, defaults={"group": group, "curated": True, "leads": False}
+        )
+    VersionGroup.objects.filter(pk__in=old_groups, members__isnull=True).delete()
+    touch(*expand_for_indexing(pks | mates))
+
+
+@transaction.atomic
+def join(pks) -> None:
+    """One group of these Sources and every other member of their groups, curated."""
+    pks = set(pks)
+    groups = set(VersionMembership.objects.filter(source_id__in=pks).values_list("group_id", flat=True))
+    members = pks | set(VersionMembership.objects.filter(group__in=groups).values_list("source_id", flat=True))
+    group = VersionGroup.objects.filter(pk__in=groups).order_by("pk").first() or VersionGroup.objects.create()
+    for pk in members:
+        VersionMembership.objects.update_or_create(source_id=pk, defaults={"group": group, "curated": True})
+    VersionGroup.objects.filter(pk__in=groups - {group.pk}).delete()
+    touch(*expand_for_indexing(members))
+
+
+# --------------------------------------------------------------------------- leaders
+
+
+def expand_for_indexing(pks) -> set[int]:
+    """These pks and the other members of their groups, with the groups' leaders
+    recomputed (called before indexing: a leader depends on publication and dates)."""
+    pks = set(pks)
+    groups = set()
+    for start in range(0, len(pks), LOOKUP_CHUNK * 5):
+        chunk = list(pks)[start : start + LOOKUP_CHUNK * 5]
+        groups.update(VersionMembership.objects.filter(source_id__in=chunk).values_list("group_id", flat=True))
+    if not groups:
+        return pks
+    return pks | refresh_leaders(groups)
+
+
+def refresh_leaders(group_ids) -> set[int]:
+    """Set `leads` in these groups; returns all their members' pks."""
+    rows = VersionMembership.objects.filter(group__in=group_ids).values_list(
+        "source_id", "group_id", "leads", "source__is_published", "source__published", "source__date_precision"
+    )
+    by_group = defaultdict(list)
+    for row in rows:
+        by_group[row[1]].append(row)
+    should_lead, members = set(), set()
+    for group_rows in by_group.values():
+        members.update(row[0] for row in group_rows)
+        published = [row for row in group_rows if row[3]]
+        if published:
+            should_lead.add(min(published, key=_leader_order)[0])
+    leading = {row[0] for group_rows in by_group.values() for row in group_rows if row[2]}
+    if leading != should_lead:
+        VersionMembership.objects.filter(source_id__in=leading - should_lead).update(leads=False)
+        VersionMembership.objects.filter(source_id__in=should_lead - leading).update(leads=True)
+    return members
+
+
+def _leader_order(row):
+    pk, _group, _leads, _published, date, precision = row
+    if date is None or precision == Source.DatePrecision.UNKNOWN:
+        return (1, 0, pk)  # undated: after every dated version
+    return (0, date.toordinal(), pk)
+
+
+def leads(source) -> bool:
+    """Whether the Source stands for its group in collapsed search (True outside groups)."""
+    try:
+        return source.version.leads
+    except VersionMembership.DoesNotExist:
+        return True
+
+
+def other_versions_text(source) -> str:
+    """On a group's leader, the headlines and paragraphs of its other published versions
+    that its own text lacks (compared word for word, so straightened quotes add nothing);
+    "" on any other Source."""
+    if not leads(source) or not hasattr(source, "version"):
+        return ""
+    seen = {_plain(part) for part in (source.title, *source.paragraphs)}
+    others = (
+        Source.objects.filter(version__group=source.version.group_id, is_published=True)
+        .exclude(pk=source.pk)
+        .order_by("pk")
+    )
+    extra = []
+    for other in others.only("title", "text"):
+        for part in (other.title, *other.paragraphs):
+            plain = _plain(part)
+            if plain and plain not in seen:
+                seen.add(plain)
+                extra.append(part)
+    return "\n\n".join(extra)
+
+
+def _plain(part) -> str:
+    return " ".join(reprints.words(part))
