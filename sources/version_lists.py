@@ -111,8 +111,9 @@ def related_texts(source) -> RelatedTexts:
 def _one_per_group(passages):
     """A passage quoted from a story reprinted five times is one entry: its version with
     the largest share (the leader on a tie), not five."""
-    groups = dict(VersionMembership.objects.filter(source_id__in=[p.source.pk for p in passages]).values_list("source_id", "group_id"))
-    leaders = set(VersionMembership.objects.filter(source_id__in=list(groups), leads=True).values_list("source_id", flat=True))
+    memberships = VersionMembership.objects.filter(source_id__in=[p.source.pk for p in passages])
+    groups = dict(memberships.values_list("source_id", "group_id"))
+    leaders = set(memberships.filter(leads=True).values_list("source_id", flat=True))
     passages.sort(key=lambda p: (-p.share, p.source.pk not in leaders, p.source.pk))
     seen, kept = set(), []
     for passage in passages:

@@ -78,7 +78,9 @@ def _store_keys(changed_keys):
     table, key, source = map(connection.ops.quote_name, (PassageKey._meta.db_table, "key", "source_id"))
     rows = [(int(value), pk) for pk, keys in changed_keys.items() for value in keys.tolist()]
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({key}, {source}) VALUES (%s, %s)", rows)
+        # A concurrent detection of the same Source (a re-extraction during an import)
+        # stores the same rows: not an error.
+        cursor.executemany(f"INSERT INTO {table} ({key}, {source}) VALUES (%s, %s) ON CONFLICT DO NOTHING", rows)
 
 
 def _changed_keys(printed) -> dict[int, np.ndarray]:

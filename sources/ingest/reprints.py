@@ -8,13 +8,14 @@ Finding candidates cheaply: of every article's shingles, the ones whose hash is 
 SAMPLE_MODULUS are its *keys* (Broder's mod-m sample). The sample is a fixed function
 of the shingle, not of the document, so two texts that share a passage share the keys
 inside it: a stored table of keys gives each new article its candidates with one indexed
-look-up, at a cost per article independent of the archive's size. Candidates are then
-compared exactly, on their whole shingle sets (`compare`).
+look-up, at a cost per article independent of the archive's size. The most promising
+candidates (`candidates`) are then compared exactly, on their whole shingles (`compare`).
 
 Why not MinHash-LSH (datasketch): a MinHash estimates the Jaccard similarity of WHOLE
-texts, so it finds versions but not a passage that is a fifth of one article (Jaccard
-~0.1, below any usable LSH threshold); the mod-m sample finds both, and its estimate is
-checked exactly anyway. bench/reprints.py measures the two side by side.
+texts, so it finds versions but not a passage that is a fifth of one article (seed 000
+quoting seed 004: Jaccard 0.09, below any usable LSH threshold); the mod-m sample finds
+both. bench/reprints.py measures the two side by side: the same versions found (precision
+1.0, recall 0.998 at 2,000 articles), at about the same cost per article (bench/RESULTS.md).
 """
 
 from __future__ import annotations
