@@ -3,7 +3,8 @@ the usual transliteration schemes (Халимов = Halimov = Khalimov; Dushanbe
 
 Both directions are libraries' work: cyrtranslit writes a Latin name in Russian Cyrillic,
 iuliia writes a Cyrillic name in the schemes an English, Russian or Uzbek text may have
-used (BGN/PCGN, Wikipedia, passports, the scientific one, Yandex maps, Uzbek Latin). A
+used (BGN/PCGN, Wikipedia, the passport schemes, the informal one of messengers, Uzbek
+Latin). A
 Latin name goes to Cyrillic and back through those schemes, which is how Halimov meets
 Khalimov. Only capitalised words are varied (names, not "border"), never acronyms (the
 alias table's business), and a variant is just another word to look for: one the archive
@@ -18,9 +19,9 @@ import re
 import cyrtranslit
 import iuliia
 
-SCHEMES = (iuliia.BGN_PCGN, iuliia.WIKIPEDIA, iuliia.ICAO_DOC_9303, iuliia.SCIENTIFIC,
-           iuliia.MVD_782, iuliia.YANDEX_MAPS, iuliia.UZ)
-MAX_VARIANTS = 6
+SCHEMES = (iuliia.BGN_PCGN, iuliia.WIKIPEDIA, iuliia.ICAO_DOC_9303, iuliia.MVD_782,
+           iuliia.TELEGRAM, iuliia.UZ)
+MAX_VARIANTS = 8
 _LATIN_NAME = re.compile(r"[A-Z][a-z']{2,39}")
 _CYRILLIC_NAME = re.compile(r"[А-ЯЁ][а-яё]{2,39}")
 _PLAIN_LATIN = re.compile(r"[A-Za-z']+")
@@ -32,7 +33,8 @@ def spellings(word: str) -> tuple[str, ...]:
     if _CYRILLIC_NAME.fullmatch(word):
         cyrillic = word
     elif _LATIN_NAME.fullmatch(word):
-        cyrillic = cyrtranslit.to_cyrillic(word, "ru")
+        # "kh" is one letter (х) in every scheme iuliia writes; cyrtranslit reads it as two.
+        cyrillic = cyrtranslit.to_cyrillic(word.replace("Kh", "H").replace("kh", "h"), "ru")
     else:
         return ()
     latin = [scheme.translate(cyrillic) for scheme in SCHEMES]

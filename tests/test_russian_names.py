@@ -70,3 +70,11 @@ def test_russian_words_match_their_other_forms_and_are_highlighted(client, fresh
     snippets = " ".join(data["hits"][0]["snippets"])
     assert "<mark>мигрантов</mark>" in snippets and "<mark>Мигранты</mark>" in snippets
     assert client.get("/api/search", {"q": "migrant"}).json()["total"] == 1  # English as before
+
+
+def test_organisations_are_found_by_their_russian_names():
+    text = "Боевики ИГИЛ и Талибана, члены ПИВТ и Хизб ут-Тахрир; саммит ОДКБ. Ячейка Исламского государства."
+    assert find_entities(text, load_default_gazetteer()).organisations == {
+        "Islamic State": 2, "Taliban": 1, "Islamic Renaissance Party of Tajikistan": 1,
+        "Hizb ut-Tahrir": 1, "Collective Security Treaty Organization": 1,
+    }

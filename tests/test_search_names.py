@@ -89,3 +89,19 @@ def test_a_name_in_one_script_finds_the_other(client, fresh_index):
     data = client.get("/api/search", {"q": "Душанбе"}).json()
     marked = {hit["slug"]: " ".join(hit["snippets"]) for hit in data["hits"]}
     assert "<mark>Dushanbe</mark>" in marked[latin.slug] and "<mark>Душанбе</mark>" in marked[cyrillic.slug]
+
+
+#: On the seeds: names that must widen (more articles than their exact spelling finds) and
+#: words that must not (ordinary words, capitalised or not: the same articles either way).
+MUST_WIDEN = ["Khalimov", "Rakhmon", "Hezb ut-Tahrir", "Rahmonov", "Daesh"]
+MUST_NOT_WIDEN = ["Police", "President", "Security", "border", "government", "Minister", "Syria"]
+
+
+@pytest.mark.parametrize("q", MUST_WIDEN)
+def test_names_widen_on_the_seeds(client, seeded, q):
+    assert slugs(client, q=q) > slugs(client, q=q, exact="1")
+
+
+@pytest.mark.parametrize("q", MUST_NOT_WIDEN)
+def test_ordinary_words_find_the_same_articles_either_way(client, seeded, q):
+    assert slugs(client, q=q) == slugs(client, q=q, exact="1")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sources', '0011_russian_country_names'),
+        ('sources', '0011_russian_names'),
     ]
 
     operations = [
