@@ -23,7 +23,7 @@ republishing or re-dating one version reindexes the whole group.
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 import numpy as np
@@ -122,7 +122,8 @@ def _drop_lone_groups(group_ids):
 def _verified_overlaps(changed_keys, printed) -> list[TextOverlap]:
     pairs = _candidate_pairs(changed_keys)
     others = {pk for pair in pairs for pk in pair} - set(printed)
-    printed.update(_stored_fingerprints(others))
+    for pk, text in Source.objects.filter(pk__in=others).values_list("pk", "text"):
+        printed[pk] = reprints.Fingerprint.of(text)
     overlaps = []
     for a, b in sorted(pairs):
         if a not in printed or b not in printed:
@@ -137,30 +138,6 @@ def _verified_overlaps(changed_keys, printed) -> list[TextOverlap]:
                             share_b=found.share_b, similarity=found.similarity)
             )
     return overlaps
-
-
-#: Fingerprints of stored texts, by (pk, last change): the same earlier articles are the
-#: candidates of article after article (a wire story and its reprints), and shingling
-#: their texts again was most of detection's time at import.
-_FINGERPRINTS: OrderedDict[tuple[int, object], reprints.Fingerprint] = OrderedDict()
-FINGERPRINTS_KEPT = 5000
-
-
-def _stored_fingerprints(pks) -> dict[int, reprints.Fingerprint]:
-    stamps = dict(Source.objects.filter(pk__in=pks).values_list("pk", "updated"))
-    found, missing = {}, []
-    for pk, updated in stamps.items():
-        cached = _FINGERPRINTS.get((pk, updated))
-        if cached is None:
-            missing.append(pk)
-        else:
-            _FINGERPRINTS.move_to_end((pk, updated))
-            found[pk] = cached
-    for pk, text in Source.objects.filter(pk__in=missing).values_list("pk", "text"):
-        found[pk] = _FINGERPRINTS[(pk, stamps[pk])] = reprints.Fingerprint.of(text)
-    while len(_FINGERPRINTS) > FINGERPRINTS_KEPT:
-        _FINGERPRINTS.popitem(last=False)
-    return found
 
 
 def _candidate_pairs(changed_keys) -> set[tuple[int, int]]:
