@@ -369,6 +369,8 @@ def parse_query(q: str, aliases: AliasTable | None = None, match_all: str = "*:*
             message = "Your search had no words to look for, so everything is shown."
     if node is None:
         return ParsedQuery("", message=message)
+    typed = []  # the positive terms as typed: what a spelling suggestion corrects
+    _collect(node, True, typed)
     also_searched = []
     if not exact:
         node = _expand_aliases(node, aliases if aliases is not None else load_alias_table(), also_searched)
@@ -380,9 +382,6 @@ def parse_query(q: str, aliases: AliasTable | None = None, match_all: str = "*:*
         phrases=[" ".join(t.words) for t in terms if t.kind == "phrase"],
         prefixes=[t.words[0] for t in terms if t.kind == "prefix"],
     )
-    words = []
-    for t in terms:
-        if t.kind in ("word", "phrase"):
-            words.extend(t.words)
+    words = [word for t in typed if t.kind in ("word", "phrase") for word in t.words]
     return ParsedQuery(expression, words=words, highlight=hl, message=message,
                        also_searched=list(dict.fromkeys(also_searched)))
