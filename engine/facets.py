@@ -1,16 +1,28 @@
 """Facet counts in haystack's structure, from Whoosh's groups or from bitsets."""
 
 
-def count_facets(leaves, matches, names):
-    """{facet: {value: count}}: popcounts of each segment's matches & value-set."""
+#: A facet with more values than this in a segment is counted document by document
+#: (Leaf.facet_docs): a bitset AND per value cost 80 ms a search for 38,000 people at
+#: 100,000 articles. Fewer values (countries, years) are cheaper as bitsets.
+MANY_VALUES = 1000
+
+
+def count_facets(leaves, matches, names, many_values=None):
+    """{facet: {value: count}}: popcounts of each segment's matches & value-set, or for a
+    facet of many values, its values tallied over the matching documents."""
+    many_values = MANY_VALUES if many_values is None else many_values
     groups = {}
     for name in names:
         counts = {}
         for leaf, bits in zip(leaves, matches):
             if not bits:
                 continue
-            for value, value_bits in leaf.facet_sets(name):
-                n = (bits & value_bits).bit_count()
+            sets = leaf.facet_sets(name)
+            if len(sets) > many_values:
+                found = leaf.facet_docs(name).counts(bits, leaf.entry.size).items()
+            else:
+                found = (((value, (bits & value_bits).bit_count()) for value, value_bits in sets))
+            for value, n in found:
                 if n:
                     counts[value] = counts.get(value, 0) + n
         groups[name] = counts

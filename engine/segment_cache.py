@@ -15,7 +15,9 @@ from whoosh import sorting
 from whoosh.query.terms import MultiTerm
 from whoosh.reading import TermNotFound
 
-from .bitsets import bits_from_array, bits_from_ids
+import numpy as np
+
+from .bitsets import bits_from_array, bits_from_ids, bits_to_mask
 from .scoring import POSTINGS, SegmentArrays, Unsupported, read_postings
 
 
@@ -34,6 +36,7 @@ class _SegmentEntry:
         self.all = (1 << size) - 1
         self.queries = OrderedDict()  # (fieldname, btext) or a Query -> bitset (LRU)
         self.facets = {}  # fieldname -> [(value, bitset)]
+        self.facet_docs = {}  # fieldname -> FacetDocs (many-valued facets)
         self.orders = {}  # (sort fields, reverse) -> (docnums in order, keys)
         self.live = (0, self.all)  # (deleted count, live bitset)
         self.arrays = None  # numpy postings and lengths for scoring (engine/scoring.py)
@@ -205,6 +208,13 @@ class Leaf:
             self.entry.facets[fieldname] = sets
         return sets
 
+    def facet_docs(self, fieldname):
+        """The facet's values per document (FacetDocs), made from its value-sets once."""
+        docs = self.entry.facet_docs.get(fieldname)
+        if docs is None:
+            docs = self.entry.facet_docs[fieldname] = FacetDocs.of(self.facet_sets(fieldname), self.entry.size)
+        return docs
+
     def order(self, sortedby, reverse, top_searcher):
         """This segment's docnums sorted as Whoosh's SortingCollector sorts them
         ((key, docnum), reverse), with the keys; None when the key needs a matcher."""
@@ -220,6 +230,46 @@ class Leaf:
             order = sorted(range(self.entry.size), key=lambda d: (keys[d], d), reverse=reverse)
             found = self.entry.orders[cache_key] = (as_array(order), as_array(keys))
         return found
+
+
+class FacetDocs:
+    """A facet's values document by document (compressed rows: document d holds the value
+    numbers ``ids[offsets[d]:offsets[d + 1]]``), for counting a facet of many values by
+    its matching documents instead of one bitset AND per value."""
+
+    def __init__(self, values, offsets, ids):
+        self.values = values
+        self.offsets = offsets
+        self.ids = ids
+
+    @classmethod
+    def of(cls, sets, size):
+        values = [value for value, _ in sets]
+        docs, numbers = [], []
+        for number, (_, bits) in enumerate(sets):
+            held = np.flatnonzero(bits_to_mask(bits, size))
+            docs.append(held)
+            numbers.append(np.full(len(held), number, dtype=np.int64))
+        docs = np.concatenate(docs) if docs else np.empty(0, dtype=np.int64)
+        numbers = np.concatenate(numbers) if numbers else np.empty(0, dtype=np.int64)
+        order = np.argsort(docs, kind="stable")
+        offsets = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(docs, minlength=size), out=offsets[1:])
+        return cls(values, offsets, numbers[order])
+
+    def counts(self, bits, size):
+        """{value: matching documents that hold it}, for the documents of ``bits``."""
+        docs = np.flatnonzero(bits_to_mask(bits, size))
+        starts, ends = self.offsets[docs], self.offsets[docs + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if not total:
+            return {}
+        # The rows of the matching documents, end to end, without a Python step per row.
+        within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        numbers = self.ids[np.repeat(starts, lengths) + within]
+        tally = np.bincount(numbers, minlength=len(self.values))
+        return {self.values[n]: int(tally[n]) for n in np.flatnonzero(tally)}
 
 
 def as_array(values):

@@ -93,9 +93,7 @@ class SourceIndex(_FacetFields, indexes.Indexable):
         return super().update_object(instance, using=using, **kwargs)
 
     def prepare_text(self, obj):
-        # The byline and the outlet too: a journalist who types an author's name expects
-        # their articles (the reader now takes bylines and taglines out of the body).
-        return "\n\n".join(part for part in (obj.title, obj.text, obj.author, obj.outlet) if part)
+        return "\n\n".join(part for part in (obj.title, obj.text) if part)
 
     def prepare_country(self, obj):
         return sorted({c.name for c in obj.countries.all()})

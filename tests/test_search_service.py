@@ -369,15 +369,3 @@ def test_related_is_similar_published_and_never_the_source_itself(tricky):
     assert len(found) <= 5
     found = related(tricky["damascus"], limit=5)
     assert found and tricky["damascus"] not in found
-
-
-def test_a_plain_search_finds_the_author_and_the_outlet(fresh_index):
-    from sources.search import SearchQuery, search
-    from tests.factories import make_source
-    from tests.fixtures_search import rebuild_index
-
-    article = make_source("Border talks resume", author="Dilbar Hegglin", outlet="Ozodlik")
-    make_source("Border talks stall")
-    rebuild_index()
-    assert [hit.source.pk for hit in search(SearchQuery(q="Hegglin")).hits] == [article.pk]
-    assert [hit.source.pk for hit in search(SearchQuery(q="Ozodlik")).hits] == [article.pk]

@@ -362,3 +362,31 @@ def test_related_asks_the_engine_for_a_bounded_page(seeded, monkeypatch):
     source = max(seeded, key=lambda s: len(s.text))
     assert svc.related(source, limit=2)
     assert seen and all(end == 7 and returned <= 7 for end, returned in seen)
+
+
+def test_facets_counted_by_document_are_plain_whooshs_counts(seeded, monkeypatch):
+    """A facet of many values (people at scale) is counted over the matching documents
+    (engine/segment_cache.FacetDocs): forced for every facet here, the same counts."""
+    import engine.facets
+
+    monkeypatch.setattr(engine.facets, "MANY_VALUES", 0)
+    countries = top_values("country", 1)
+    for q, flt in itertools.product(QUERIES, ({}, {"country": tuple(countries)}, {"year": ("undated",)})):
+        fast, plain = both_paths(svc.SearchQuery(q=q, **flt), per_page=3)
+        assert fast == plain, (q, flt)
+
+
+def test_facets_counted_by_document_over_segments_with_deletions(fresh_index, db, monkeypatch):
+    import engine.facets
+
+    monkeypatch.setattr(engine.facets, "MANY_VALUES", 0)
+    sources = [make_tricky(f"fd{i}", perf_spec(i, f"Facet doc {i} security"), slug=f"fd-{i}") for i in range(16)]
+    index = connections["default"].get_unified_index().get_index(Source)
+    for chunk in (sources[:6], sources[6:12], sources[12:]):
+        fresh_index.update(index, chunk)
+    fresh_index.update(index, sources[2:4])
+    fresh_index.remove(sources[14])
+    assert len(fresh_index.searcher().leaf_searchers()) > 1
+    for q in ("security", "", "facet -security"):
+        fast, plain = both_paths(svc.SearchQuery(q=q), per_page=4)
+        assert fast == plain and fast[3], q
