@@ -50,7 +50,7 @@ from whoosh.sorting import Count, FieldFacet
 from django.utils.encoding import force_str
 
 from . import fast_path, spelling
-from .facets import count_facets, format_facets, whoosh_facets
+from .facets import FacetFields, count_facets, format_facets, whoosh_facets
 from .fields import build_schema, from_python, schema_signature
 from .query import ArchiveWhooshSearchQuery, all_of, parse
 from .updates import DEFAULT_LOCK_TIMEOUT, IndexUpdates
@@ -188,7 +188,7 @@ class ArchiveWhooshSearchBackend(IndexUpdates, WhooshSearchBackend):
         if not query_string.strip():
             return empty
         sortedby, reverse = self._sort_order(sort_by)
-        facet_types = {facet: "fields" for facet in facets or ()}
+        facet_types = FacetFields(facets)
         flt = self._filter(models, limit_to_registered_models, narrow_queries or ())
         parsed = self._parse(query_string)
         if parsed is None or parsed is wq.NullQuery:

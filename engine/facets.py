@@ -1,5 +1,7 @@
 """Facet counts in haystack's structure, from Whoosh's groups or from bitsets."""
 
+import heapq
+
 
 #: A facet with more values than this in a segment is counted document by document
 #: (Leaf.facet_docs): a bitset AND per value cost 80 ms a search for 38,000 people at
@@ -35,14 +37,27 @@ def whoosh_facets(raw_page, facet_types):
     return format_facets(groups, facet_types)
 
 
+class FacetFields(dict):
+    """The facets a search asks for, {name: "fields"} (the kind haystack's results file
+    them under), with each one's `limit` option (``sqs.facet(name, limit=n)``)."""
+
+    def __init__(self, facets):
+        super().__init__({name: "fields" for name in facets or ()})
+        options = facets if isinstance(facets, dict) else {}
+        self.limits = {name: (options.get(name) or {}).get("limit") for name in self}
+
+
 def format_facets(groups, facet_types):
-    """{name: {value: count}} -> haystack's facet structure, no None bucket."""
+    """{name: {value: count}} -> haystack's facet structure, no None bucket, most counted
+    first; a facet asked with a limit keeps its n most counted values (sorting 35,000
+    people to list 100 took longer than counting them)."""
     facets = {"fields": {}, "dates": {}, "queries": {}}
     if not facet_types:
         return {}
+    limits = getattr(facet_types, "limits", {})
     for name, group in groups.items():
-        facets[facet_types[name]][name] = sorted(
-            ((k, v) for k, v in group.items() if k not in (None, "", "None")),
-            key=lambda kv: (-kv[1], kv[0]),
-        )
+        items = ((k, v) for k, v in group.items() if k not in (None, "", "None"))
+        limit = limits.get(name)
+        order = (lambda kv: (-kv[1], kv[0]))
+        facets[facet_types[name]][name] = heapq.nsmallest(limit, items, key=order) if limit else sorted(items, key=order)
     return facets

@@ -359,7 +359,8 @@ def search(query: SearchQuery, per_page: int = 10) -> SearchResults:
     main = _sorted(main, query, parsed.expression)
     unselected = [f for f in FACETS if f not in filters]
     for facet in unselected:
-        main = main.facet(facet)
+        # The engine lists the most counted only (one where it can: engine/facets.py).
+        main = main.facet(facet, limit=MAX_FACET_VALUES)
 
     main, results, total, page, pages = _page(main, parsed, query, per_page)
     counts = _facet_counts(main) if unselected else {}

@@ -390,3 +390,18 @@ def test_facets_counted_by_document_over_segments_with_deletions(fresh_index, db
     for q in ("security", "", "facet -security"):
         fast, plain = both_paths(svc.SearchQuery(q=q), per_page=4)
         assert fast == plain and fast[3], q
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_facet_limit_keeps_the_most_counted_values(seeded, fast):
+    from haystack.query import SearchQuerySet
+
+    everything = SearchQuerySet().models(Source).facet("organisation").facet_counts()["fields"]["organisation"]
+    assert len(everything) > 3
+    b = backend()
+    try:
+        b.fast_path = fast
+        limited = SearchQuerySet().models(Source).facet("organisation", limit=3).facet_counts()["fields"]["organisation"]
+    finally:
+        b.fast_path = True
+    assert limited == everything[:3]
