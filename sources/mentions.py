@@ -2,6 +2,8 @@
 written from what the pipeline found. People the gazetteer did not know become Person
 rows here, the one place where a found name turns into a curated entity."""
 
+from django.db import connections, router
+
 from .import_context import current_context
 from .ingest.pipeline import Article
 from .models import (
@@ -15,6 +17,7 @@ from .models import (
     Source,
     new_slugs,
 )
+from .signals import touch
 
 MENTION_MODELS = (CountryMention, OrganisationMention, PersonMention, MentionedYear)
 
@@ -97,13 +100,27 @@ def sync_mentions(model, source, key, wanted):
     current = {getattr(row, key): row for row in model.objects.filter(source=source)}
     if {k: row.mentions for k, row in current.items()} == wanted:
         return False
-    stale = [row.pk for k, row in current.items() if k not in wanted]
-    model.objects.filter(pk__in=stale).delete()
-    for value, mentions in wanted.items():
-        row = current.get(value)
-        if row is None:
-            model.objects.create(source=source, mentions=mentions, **{key: value})
-        elif row.mentions != mentions:
-            row.mentions = mentions
-            row.save(update_fields=["mentions"])
+    recounted = [row for k, row in current.items() if k in wanted and row.mentions != wanted[k]]
+    for row in recounted:
+        row.mentions = wanted[getattr(row, key)]
+    # Bulk writes, which send no signal per row: the Source is queued for indexing once,
+    # below. A signal per row wrote an index mark per row, a third of a re-import's time
+    # at 100,000 articles.
+    _delete_rows(model, [row.pk for k, row in current.items() if k not in wanted])
+    model.objects.bulk_update(recounted, ["mentions"])
+    model.objects.bulk_create(
+        [model(source_id=source.pk, mentions=mentions, **{key: value})
+         for value, mentions in wanted.items() if value not in current]
+    )
+    touch(source.pk)
     return True
+
+
+def _delete_rows(model, pks):
+    """DELETE by primary key without Django's per-row post_delete signals."""
+    if not pks:
+        return
+    connection = connections[router.db_for_write(model)]
+    table, pk_column = (connection.ops.quote_name(name) for name in (model._meta.db_table, model._meta.pk.column))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {pk_column} IN ({', '.join(['%s'] * len(pks))})", pks)

@@ -254,6 +254,9 @@ class Source(models.Model):
         indexes = [
             models.Index(fields=["is_published", "published"]),
             models.Index(fields=["is_published", "outlet"]),
+            # A re-import finds each article's Source by (file, position): without this,
+            # a scan of the table per article (0.5 s each at 100,000 Sources).
+            models.Index(fields=["source_file", "position"]),
         ]
 
     def __str__(self):

@@ -45,13 +45,19 @@ def detect(pks) -> set[int]:
     the pks of the Sources whose group changed."""
     texts = dict(Source.objects.filter(pk__in=set(pks)).values_list("pk", "text"))
     printed = {pk: reprints.Fingerprint.of(text) for pk, text in texts.items()}
-    changed_keys = _changed_keys(printed)
+    sampled = {pk: reprints.keys(fingerprint.distinct) for pk, fingerprint in printed.items()}
+    stored = _stored_keys(sampled)
+    held = _held_counts({int(k) for keys in sampled.values() for k in keys})
+    changed_keys = {pk: keys for pk, keys in sampled.items() if _changed(keys, stored.get(pk, set()), held)}
     if not changed_keys:
         return set()
+    for pk in changed_keys:
+        held.subtract(stored.get(pk, ()))  # _forget drops their rows
     with transaction.atomic():
         regrouped = _forget(set(changed_keys))
-        _store_keys(changed_keys)
-        overlaps = _verified_overlaps(changed_keys, printed)
+        _store_keys({pk: [k for k in keys.tolist() if held[k] <= reprints.MAX_KEY_POSTINGS]
+                     for pk, keys in changed_keys.items()})
+        overlaps = _verified_overlaps(changed_keys, printed, _rare_keys(changed_keys, held))
         TextOverlap.objects.bulk_create(overlaps, ignore_conflicts=True)
         regrouped |= _group(sorted(changed_keys), [o for o in overlaps if _is_version(o)])
         expand_for_indexing(regrouped)  # leaders right now, whatever indexes them later
@@ -72,28 +78,52 @@ def detect_in_stored(stored):
     return stored
 
 
-def _store_keys(changed_keys):
+def _store_keys(keys_by_pk):
     """~40 rows per article: one executemany, not a model instance per row (a third of
     detection's cost at import when made through bulk_create)."""
     table, key, source = map(connection.ops.quote_name, (PassageKey._meta.db_table, "key", "source_id"))
-    rows = [(int(value), pk) for pk, keys in changed_keys.items() for value in keys.tolist()]
+    rows = [(key_value, pk) for pk, keys in keys_by_pk.items() for key_value in keys]
     with connection.cursor() as cursor:
         # A concurrent detection of the same Source (a re-extraction during an import)
         # stores the same rows: not an error.
         cursor.executemany(f"INSERT INTO {table} ({key}, {source}) VALUES (%s, %s) ON CONFLICT DO NOTHING", rows)
 
 
-def _changed_keys(printed) -> dict[int, np.ndarray]:
-    """The new key sample of each Source whose sample differs from the stored one."""
+def _stored_keys(pks) -> dict[int, set[int]]:
     stored = defaultdict(set)
-    for pk, key in PassageKey.objects.filter(source_id__in=list(printed)).values_list("source_id", "key"):
+    for pk, key in PassageKey.objects.filter(source_id__in=list(pks)).values_list("source_id", "key"):
         stored[pk].add(key)
-    out = {}
-    for pk, fingerprint in printed.items():
-        keys = reprints.keys(fingerprint.distinct)
-        if set(keys.tolist()) != stored.get(pk, set()) or not len(keys):
-            out[pk] = keys
-    return out
+    return stored
+
+
+def _held_counts(keys) -> Counter:
+    """key -> how many Sources' rows hold it. A boilerplate key stops gaining rows once
+    it is held by more than MAX_KEY_POSTINGS (see detect), so counting it reads about that
+    many index entries, not one per article of the archive: at 100,000 generated
+    articles, 5,131 keys held 3 million of the table's 4 million rows, and counting them
+    was most of an import's time per article."""
+    keys = sorted(keys)
+    counts = Counter()
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        held = PassageKey.objects.filter(key__in=keys[start : start + LOOKUP_CHUNK]).values("key")
+        counts.update(dict(held.annotate(n=Count("source")).values_list("key", "n")))
+    return counts
+
+
+def _changed(keys, stored, held) -> bool:
+    """Whether a Source's key sample differs from its stored rows, which leave out the keys
+    that were boilerplate when it was stored."""
+    if not len(keys):
+        return True
+    keys = set(keys.tolist())
+    return not stored <= keys or any(held[k] <= reprints.MAX_KEY_POSTINGS for k in keys - stored)
+
+
+def _rare_keys(changed_keys, held) -> set[int]:
+    """The keys that give candidates: held, with this batch's rows, by no more than
+    MAX_KEY_POSTINGS Sources (a key held by more is boilerplate)."""
+    in_batch = Counter(k for keys in changed_keys.values() for k in keys.tolist())
+    return {k for k, n in in_batch.items() if held[k] + n <= reprints.MAX_KEY_POSTINGS}
 
 
 def _forget(pks) -> set[int]:
@@ -119,8 +149,8 @@ def _drop_lone_groups(group_ids):
     VersionGroup.objects.filter(pk__in=lone).exclude(members__curated=True).delete()
 
 
-def _verified_overlaps(changed_keys, printed) -> list[TextOverlap]:
-    pairs = _candidate_pairs(changed_keys)
+def _verified_overlaps(changed_keys, printed, rare_keys) -> list[TextOverlap]:
+    pairs = _candidate_pairs(changed_keys, rare_keys)
     others = {pk for pair in pairs for pk in pair} - set(printed)
     for pk, text in Source.objects.filter(pk__in=others).values_list("pk", "text"):
         printed[pk] = reprints.Fingerprint.of(text)
@@ -140,15 +170,17 @@ def _verified_overlaps(changed_keys, printed) -> list[TextOverlap]:
     return overlaps
 
 
-def _candidate_pairs(changed_keys) -> set[tuple[int, int]]:
+def _candidate_pairs(changed_keys, rare_keys) -> set[tuple[int, int]]:
     """(lower pk, higher pk) of the Sources worth comparing with a changed Source
-    (reprints.candidates), boilerplate keys left out."""
-    postings = _postings({int(k) for keys in changed_keys.values() for k in keys})
+    (reprints.candidates)."""
+    postings = _postings(rare_keys)
     common = defaultdict(Counter)
     for pk, keys in changed_keys.items():
         for key in keys.tolist():
             common[pk].update(other for other in postings.get(key, ()) if other != pk)
-    key_counts = _key_counts({other for counts in common.values() for other in counts}, changed_keys)
+    # One shared key is chance (MIN_COMMON_KEYS): only the others sharing more are counted.
+    sharing = {other for counts in common.values() for other, n in counts.items() if n >= reprints.MIN_COMMON_KEYS}
+    key_counts = _key_counts(sharing, changed_keys)
     return {
         (min(pk, other), max(pk, other))
         for pk, counts in common.items()
@@ -157,15 +189,11 @@ def _candidate_pairs(changed_keys) -> set[tuple[int, int]]:
 
 
 def _postings(keys) -> dict[int, set[int]]:
-    """key -> the Sources holding it, for the keys no more than MAX_KEY_POSTINGS hold
-    (counted first on the index alone: a boilerplate key's thousands of rows are never read)."""
+    """key -> the Sources holding it."""
     keys = sorted(keys)
     postings = defaultdict(set)
     for start in range(0, len(keys), LOOKUP_CHUNK):
-        held = PassageKey.objects.filter(key__in=keys[start : start + LOOKUP_CHUNK]).values("key")
-        rare = [key for key, n in held.annotate(n=Count("source")).values_list("key", "n")
-                if n <= reprints.MAX_KEY_POSTINGS]
-        for key, pk in PassageKey.objects.filter(key__in=rare).values_list("key", "source_id"):
+        for key, pk in PassageKey.objects.filter(key__in=keys[start : start + LOOKUP_CHUNK]).values_list("key", "source_id"):
             postings[key].add(pk)
     return postings
 

@@ -175,3 +175,42 @@ def test_a_new_reprint_never_undoes_a_split():
     copy = make_source("Copy of B", EDITS["trailer"](text) + "\n\nOne more line.")
     versions.detect([copy.pk])
     assert group_of(a) != group_of(b) and group_of(copy) in (group_of(a), group_of(b))
+
+
+def _words(seed, n=120):
+    import random
+
+    rng = random.Random(seed)
+    return " ".join(rng.choice(("border", "guards", "river", "village", "market", "council", "winter",
+                                "harvest", "road", "school", "doctor", "bridge", "water", "mayor"))
+                    + str(rng.randrange(1000)) for _ in range(n))
+
+
+def test_a_boilerplate_key_stops_gaining_rows_and_still_versions_are_found():
+    """A passage printed under every article (a site's footer) is boilerplate once more than
+    MAX_KEY_POSTINGS articles hold its keys: its rows stop growing there, so that counting
+    them costs the same at 100 articles as at 100,000; unchanged articles stay unchanged
+    and a reprint beside the footer is still a version."""
+    from collections import Counter
+
+    from sources.models import PassageKey
+
+    footer = _words("footer", 400)
+    limit = reprints.MAX_KEY_POSTINGS
+    made = [make_source(f"Story {n}", f"{_words(n)}\n\n{footer}") for n in range(limit + 10)]
+    for source in made:  # one import batch each: the footer's rows would grow by one each time
+        versions.detect([source.pk])
+    footer_keys = set(reprints.keys(reprints.shingles(footer)).tolist())
+    assert len(footer_keys) > 5
+    rows = Counter(PassageKey.objects.filter(key__in=footer_keys).values_list("key", flat=True))
+    assert max(rows.values()) == limit + 1
+    assert PassageKey.objects.filter(source=made[-1]).count() < len(footer_keys)
+
+    stored_before = set(PassageKey.objects.values_list("key", "source_id"))
+    assert versions.detect([made[0].pk, made[-1].pk]) == set()  # unchanged: nothing redone
+    assert set(PassageKey.objects.values_list("key", "source_id")) == stored_before
+
+    reprint = make_source("Story again", f"{_words(limit + 9)}\n\n{footer}\n\nRead more.")
+    versions.detect([reprint.pk])
+    assert group_of(reprint) == group_of(made[-1]) is not None
+    assert group_of(made[0]) is None
