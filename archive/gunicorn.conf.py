@@ -97,3 +97,17 @@ def post_worker_init(worker):
     # Ctrl-C in a terminal reaches every process in the foreground group, workers too.
     # Workers ignore it and wait for the master's SIGTERM (graceful) or SIGQUIT (forced).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _warm_up(worker)
+
+
+def _warm_up(worker):
+    """Load the search engine's caches before this worker serves (sources.warm_up): a
+    worker also starts anew after max_requests."""
+    from sources.warm_up import warm_up
+
+    try:
+        seconds = warm_up(between_steps=worker.notify)
+    except Exception as exc:  # no index yet, a database being migrated: serve anyway
+        worker.log.warning("Search warm-up skipped: %s: %s", type(exc).__name__, exc)
+    else:
+        worker.log.info("Search warm-up: %.1f s", seconds)

@@ -136,3 +136,4 @@ def test_pages_under_gunicorn_no_control_socket_and_clean_ctrl_c(production):
     assert '"GET /admin/login/ HTTP/1.1" 200' in text  # access log on stdout
     assert "Traceback" not in text
     assert "Ctrl-C" in text
+    assert "Search warm-up: " in text  # each worker searched once before serving
