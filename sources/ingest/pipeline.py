@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from .clean import Cleaned, Removal, classify_line, clean
+from .country_weight import media_names, read_countries
 from .entities import find_entities
 from .extract import extract
 from .gazetteer import Gazetteer
@@ -45,6 +46,7 @@ class Article:
     removed: list[Removal] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
     countries: dict[str, int] = field(default_factory=dict)
+    passing_countries: set[str] = field(default_factory=set)  # named in passing (country_weight)
     organisations: dict[str, int] = field(default_factory=dict)
     people: dict[str, int] = field(default_factory=dict)  # name -> mentions
     years: dict[int, int] = field(default_factory=dict)
@@ -84,6 +86,8 @@ def process_page(page: Page, gazetteer: Gazetteer, *, captured_at=None) -> list[
     title = declared.title or meta.title
     searched = meta.body if title_is_derived else f"{title}\n\n{meta.body}"
     entities = find_entities(searched, gazetteer)
+    countries = read_countries(searched, entities.hits, headline_end=0 if title_is_derived else len(title),
+                               dateline=meta.dateline, media=media_names(gazetteer))
     if declared.published:
         published, precision = declared.published, declared.date_precision
     else:
@@ -101,7 +105,8 @@ def process_page(page: Page, gazetteer: Gazetteer, *, captured_at=None) -> list[
         text=meta.body,
         raw_text=page.html,
         removed=cleaned.removed + _undecodable_lines(page.text),
-        countries=entities.countries,
+        countries=countries.counts,
+        passing_countries=countries.passing,
         organisations=entities.organisations,
         people=find_people(searched, gazetteer),
         years=meta.years,
@@ -138,6 +143,8 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int, original_
     # own first sentence and would be counted twice.
     searched = meta.body if meta.title_from_body else f"{meta.title}\n\n{meta.body}"
     entities = find_entities(searched, gazetteer)
+    countries = read_countries(searched, entities.hits, headline_end=0 if meta.title_from_body else len(meta.title),
+                               dateline=meta.dateline, media=media_names(gazetteer))
     return Article(
         position=position,
         title=meta.title,
@@ -152,7 +159,8 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int, original_
         raw_text=raw,
         removed=cleaned.removed + meta.removed + _undecodable_lines(raw),
         references=cleaned.references,
-        countries=entities.countries,
+        countries=countries.counts,
+        passing_countries=countries.passing,
         organisations=entities.organisations,
         people=find_people(searched, gazetteer),
         years=meta.years,
