@@ -9,15 +9,18 @@ first kind).
     weight = place x form x context
 
 * place: the headline weighs most, then the lead (the opening paragraph, with the next
-  one when the first is short), then the rest.
+  one when the first is short), then the rest. A country the headline names (itself, by
+  its capital or by one of its organisations: "Islamic Renaissance Party of Tajikistan")
+  is what the article is about, whatever the body says.
 * form: the country's name (or its capital in the headline or the dateline) weighs more
-  than a demonym or adjective ("Kazakh", "Russians").
+  than a demonym or adjective ("Kazakh", "Russians"). A dateline weighs as a mention in
+  the body: wires cover Central Asia from Moscow.
 * context: the lowest factor among the rules that apply. A notice about a group's legal
   status ("banned in Russia") and a language label ("in Russian)") count nothing; an
   attribution to the press ("Russian media", "Russia's Interfax") next to nothing; a
   member of a list of three or more countries, a modifier ("US-led", "pro-Russian",
   "a U.S. ally"), a gloss in brackets ("Tashkent (Uzbekistan)"), a neighbour ("its border
-  with Uzbekistan") and one half of a hyphenated pair ("the Tajik-Uzbek border") little.
+  with Uzbekistan"), a place of origin ("crossed from Afghanistan") and one half of a hyphenated pair ("the Tajik-Uzbek border") little.
 
 Nothing here is keyed to a site or a story: the factors are about how English news prose
 names countries.
@@ -40,10 +43,12 @@ CAPITALS_FILE = Path(__file__).resolve().parent.parent / "data" / "capitals.json
 
 HEADLINE, LEAD, BODY = 3.0, 2.0, 1.0
 NAME, DEMONYM = 1.0, 0.6
-#: A country is what the article is about when its score reaches this share of the best
-#: country's score, and at least ABOUT_MIN (one plain mention in the body).
-ABOUT_SHARE = 0.4
+#: A country is what the article is about when the headline names it, or when its score
+#: is more than this share of the best country's score and at least ABOUT_MIN (one plain
+#: mention in the body).
+ABOUT_SHARE = 0.5
 ABOUT_MIN = 1.0
+EPSILON = 1e-9  # sums of tenths: exactly half must not come out a hair above it
 #: The lead takes the second paragraph too when the first is shorter than this
 #: (a standfirst, a dateline line, a one-sentence opening).
 SHORT_LEAD = 200
@@ -75,6 +80,12 @@ GLOSS_BEFORE, GLOSS_AFTER = re.compile(r"\(\s*$"), re.compile(r"^\s*\)")
 NEIGHBOUR_BEFORE = re.compile(
     r"\b(?:(?:borders?|frontier)\s+with|bordering|borders)\s+(?:the\s+)?(?:neighbou?ring\s+)?$"
     r"|\bneighbou?ring\s+$", re.IGNORECASE)
+# Where people or goods came from, not where the story happens: "crossed into Tajikistan
+# from Afghanistan", "militants coming from neighbouring Afghanistan".
+ORIGIN_BEFORE = re.compile(
+    r"\b(?:came|come|comes|coming|crossed|crossing|entered|entering|arrived|arriving|infiltrated|"
+    r"penetrated|rushed|fled|fleeing|returned|returning|travell?ed|deported|extradited|slipped|sneaked)"
+    r"\b[^.;\n]{0,40}\bfrom\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?$", re.IGNORECASE)
 # Between two members of a list: commas, "and", bullets, figures ("- Tajikistan - 200").
 LIST_GAP = re.compile(r"^[\s,;/&\-‐–—~\d().:]*(?:\b(?:and|or|as well as)\b)?[\s,;/&\-‐–—~\d().:]*$")
 LIST_GAP_MAX = 30
@@ -91,31 +102,48 @@ class CountryReading:
 
 
 def read_countries(text: str, hits: list[Hit], *, headline_end: int = 0, dateline: str = "",
-                   media: frozenset[str] = frozenset()) -> CountryReading:
+                   gazetteer=None) -> CountryReading:
     """`text`: what find_entities searched, the headline first when `headline_end` > 0 (its
     length); `hits`: what it found there; `dateline`: the place the story is filed from;
-    `media`: names of news organisations (for "Russia's Interfax")."""
+    `gazetteer`: the one searched with, for its news organisations ("Russia's Interfax")
+    and the home countries of its organisations."""
+    media, homes = _organisation_facts(gazetteer)
     lead_end = _lead_end(text, headline_end)
     countries = [hit for hit in hits if hit.kind == "country"]
     factors = _list_factors(text, countries)
     reading = CountryReading()
+    in_headline: set[str] = set()
     for index, hit in enumerate(countries):
-        place = HEADLINE if hit.start < headline_end else LEAD if hit.start < lead_end else BODY
-        context = min(factors.get(index, 1.0), _context(text, hit, hits, media))
-        weight = place * (DEMONYM if _is_demonym(hit.surface, hit.target) else NAME) * context
-        _add(reading, hit.target, weight)
+        context = _context(text, hit, hits, media)
+        if hit.start < headline_end:
+            # A headline has no room for passing mentions: only a notice or a press
+            # attribution there is not what the story is about.
+            place = HEADLINE
+            if context >= MODIFIER:
+                in_headline.add(hit.target)
+        else:
+            place = LEAD if hit.start < lead_end else BODY
+            context = min(factors.get(index, 1.0), context)
+        _add(reading, hit.target, place * (DEMONYM if _is_demonym(hit.surface, hit.target) else NAME) * context)
     for code, place in _capitals(text[:headline_end], dateline):
-        _add(reading, code, place * NAME)
+        _add(reading, code, place * NAME, mention=False)
+        in_headline.update([code] if place == HEADLINE else [])
+    for hit in hits:  # "Russia Bans Islamic Renaissance Party of Tajikistan"
+        if hit.kind == "organisation" and hit.start < headline_end and homes.get(hit.target):
+            _add(reading, homes[hit.target], HEADLINE * DEMONYM, mention=False)
+            in_headline.add(homes[hit.target])
     best = max(reading.scores.values(), default=0.0)
     reading.passing = {
         code for code, score in reading.scores.items()
-        if score < ABOUT_MIN or score < ABOUT_SHARE * best
+        if code not in in_headline and (score < ABOUT_MIN or score <= ABOUT_SHARE * best + EPSILON)
     }
     return reading
 
 
-def _add(reading: CountryReading, code: str, weight: float) -> None:
-    reading.counts[code] = reading.counts.get(code, 0) + 1
+def _add(reading: CountryReading, code: str, weight: float, *, mention: bool = True) -> None:
+    """A capital or an organisation is not a mention of the country's name: it lists the
+    country (once) without adding to its count."""
+    reading.counts[code] = reading.counts.get(code, 0) + 1 if mention else reading.counts.get(code, 1)
     reading.scores[code] = reading.scores.get(code, 0.0) + weight
 
 
@@ -149,7 +177,7 @@ def _context(text: str, hit: Hit, hits: list[Hit], media: frozenset[str]) -> flo
         return MODIFIER
     if GLOSS_BEFORE.search(before) and GLOSS_AFTER.match(after):
         return GLOSS
-    if NEIGHBOUR_BEFORE.search(before):
+    if NEIGHBOUR_BEFORE.search(before) or ORIGIN_BEFORE.search(before):
         return NEIGHBOUR
     return 1.0
 
@@ -210,7 +238,7 @@ def _capitals(headline: str, dateline: str) -> list[tuple[str, float]]:
     found = []
     for code, cities in _capital_cities().items():
         if dateline and any(dateline.casefold() == city.casefold() for city in cities):
-            found.append((code, LEAD))
+            found.append((code, BODY))  # where the reporter files from, not always the story
         for city in cities:
             if re.search(rf"(?<!\w){re.escape(city)}(?!\w)", headline):
                 found.append((code, HEADLINE))
@@ -225,13 +253,17 @@ def _capital_cities() -> dict[str, list[str]]:
     return {code: cities for code, cities in data.items() if not code.startswith("_")}
 
 
-_MEDIA: tuple[object, frozenset[str]] | None = None
+_FACTS: tuple[object, tuple[frozenset[str], dict[str, str]]] | None = None
 
 
-def media_names(gazetteer) -> frozenset[str]:
-    """The gazetteer's news organisations; remembered for the last gazetteer seen (one
-    import uses one), as entities' index is."""
-    global _MEDIA
-    if _MEDIA is None or _MEDIA[0] is not gazetteer:
-        _MEDIA = (gazetteer, frozenset(o.name for o in gazetteer.organisations if o.kind == "media"))
-    return _MEDIA[1]
+def _organisation_facts(gazetteer) -> tuple[frozenset[str], dict[str, str]]:
+    """(names of news organisations, {organisation: home country}); remembered for the
+    last gazetteer seen (one import uses one), as entities' index is."""
+    global _FACTS
+    if gazetteer is None:
+        return frozenset(), {}
+    if _FACTS is None or _FACTS[0] is not gazetteer:
+        organisations = gazetteer.organisations
+        media = frozenset(o.name for o in organisations if o.kind == "media")
+        _FACTS = (gazetteer, (media, {o.name: o.country for o in organisations if o.country}))
+    return _FACTS[1]

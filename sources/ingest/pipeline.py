@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from .clean import Cleaned, Removal, classify_line, clean
-from .country_weight import media_names, read_countries
+from .country_weight import read_countries
 from .entities import find_entities
 from .extract import extract
 from .gazetteer import Gazetteer
@@ -87,7 +87,7 @@ def process_page(page: Page, gazetteer: Gazetteer, *, captured_at=None) -> list[
     searched = meta.body if title_is_derived else f"{title}\n\n{meta.body}"
     entities = find_entities(searched, gazetteer)
     countries = read_countries(searched, entities.hits, headline_end=0 if title_is_derived else len(title),
-                               dateline=meta.dateline, media=media_names(gazetteer))
+                               dateline=meta.dateline, gazetteer=gazetteer)
     if declared.published:
         published, precision = declared.published, declared.date_precision
     else:
@@ -144,7 +144,7 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int, original_
     searched = meta.body if meta.title_from_body else f"{meta.title}\n\n{meta.body}"
     entities = find_entities(searched, gazetteer)
     countries = read_countries(searched, entities.hits, headline_end=0 if meta.title_from_body else len(meta.title),
-                               dateline=meta.dateline, media=media_names(gazetteer))
+                               dateline=meta.dateline, gazetteer=gazetteer)
     return Article(
         position=position,
         title=meta.title,
