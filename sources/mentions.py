@@ -40,7 +40,10 @@ def apply_mentions(source: Source, article: Article) -> bool:
     changed = False
     if "countries" not in source.curated_fields:
         ids = _country_ids(article.countries)
-        wanted = {ids[code]: count for code, count in article.countries.items() if code in ids}
+        wanted = {
+            ids[code]: {"mentions": count, "passing": code in article.passing_countries}
+            for code, count in article.countries.items() if code in ids
+        }
         changed |= sync_mentions(CountryMention, source, "country_id", wanted)
     if "organisations" not in source.curated_fields:
         ids = _organisation_ids(article.organisations)
@@ -85,25 +88,32 @@ def _person_ids(names):
 
 
 def sync_mentions(model, source, key, wanted):
-    """Make the source's mention rows equal `wanted` ({key value: mention count}).
+    """Make the source's mention rows equal `wanted` ({key value: mention count}, or
+    {key value: {field: value}} where a row holds more than its count).
 
     A Source being created (see importer._new_source) only gets its rows listed, for one
     insert: bulk_create sends no post_save, the Source is queued for indexing by whoever
     saves it."""
+    wanted = {value: fields if isinstance(fields, dict) else {"mentions": fields} for value, fields in wanted.items()}
     new_rows = getattr(source, "_new_mention_rows", None)
     if new_rows is not None:
-        new_rows += [(model, source, {key: value, "mentions": mentions}) for value, mentions in wanted.items()]
+        new_rows += [(model, source, {key: value, **fields}) for value, fields in wanted.items()]
         return bool(wanted)
     current = {getattr(row, key): row for row in model.objects.filter(source=source)}
-    if {k: row.mentions for k, row in current.items()} == wanted:
+    if {k: _fields_of(row, wanted.get(k, {})) for k, row in current.items()} == wanted:
         return False
     stale = [row.pk for k, row in current.items() if k not in wanted]
     model.objects.filter(pk__in=stale).delete()
-    for value, mentions in wanted.items():
+    for value, fields in wanted.items():
         row = current.get(value)
         if row is None:
-            model.objects.create(source=source, mentions=mentions, **{key: value})
-        elif row.mentions != mentions:
-            row.mentions = mentions
-            row.save(update_fields=["mentions"])
+            model.objects.create(source=source, **fields, **{key: value})
+        elif _fields_of(row, fields) != fields:
+            for name, field_value in fields.items():
+                setattr(row, name, field_value)
+            row.save(update_fields=list(fields))
     return True
+
+
+def _fields_of(row, fields):
+    return {name: getattr(row, name) for name in fields}
