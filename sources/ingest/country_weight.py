@@ -265,5 +265,7 @@ def _organisation_facts(gazetteer) -> tuple[frozenset[str], dict[str, str]]:
     if _FACTS is None or _FACTS[0] is not gazetteer:
         organisations = gazetteer.organisations
         media = frozenset(o.name for o in organisations if o.kind == "media")
-        _FACTS = (gazetteer, (media, {o.name: o.country for o in organisations if o.country}))
+        # A news agency's home is not its stories' country ("Interfax: Kazakh troops ...").
+        homes = {o.name: o.country for o in organisations if o.country and o.name not in media}
+        _FACTS = (gazetteer, (media, homes))
     return _FACTS[1]
