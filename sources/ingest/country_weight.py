@@ -100,6 +100,10 @@ class CountryReading:
     scores: dict[str, float] = field(default_factory=dict)
     passing: set[str] = field(default_factory=set)  # named, but not what the article is about
 
+    @property
+    def about(self) -> set[str]:
+        return set(self.counts) - self.passing
+
 
 def read_countries(text: str, hits: list[Hit], *, headline_end: int = 0, dateline: str = "",
                    gazetteer=None) -> CountryReading:

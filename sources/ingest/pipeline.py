@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .clean import Cleaned, Removal, classify_line, clean
 from .country_weight import read_countries
+from .state_bodies import resolve_organisations
 from .entities import find_entities
 from .extract import extract
 from .gazetteer import Gazetteer
@@ -107,7 +108,7 @@ def process_page(page: Page, gazetteer: Gazetteer, *, captured_at=None) -> list[
         removed=cleaned.removed + _undecodable_lines(page.text),
         countries=countries.counts,
         passing_countries=countries.passing,
-        organisations=entities.organisations,
+        organisations=resolve_organisations(searched, entities.hits, countries.scores, countries.about, gazetteer),
         people=find_people(searched, gazetteer),
         years=meta.years,
         # The article's text, not the page: a capture with other ads is the same article.
@@ -161,7 +162,7 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int, original_
         references=cleaned.references,
         countries=countries.counts,
         passing_countries=countries.passing,
-        organisations=entities.organisations,
+        organisations=resolve_organisations(searched, entities.hits, countries.scores, countries.about, gazetteer),
         people=find_people(searched, gazetteer),
         years=meta.years,
         fingerprint=fingerprint(raw),
