@@ -82,3 +82,19 @@ def test_an_unpublished_articles_passing_countries_stay_hidden(client, imported)
     rebuild_index()
     assert client.get(f"/api/sources/{imported.slug}").status_code == 404
     assert client.get(imported.get_absolute_url()).status_code == 404
+
+
+def test_the_curated_tables_carry_what_the_weighing_reads(tmp_path, fresh_index):
+    """Through the database's gazetteer: a news agency's kind (Russia's Interfax is an
+    attribution) and a state body's country (the bare GKNB of an article about Tajikistan)."""
+    path = tmp_path / "plot.txt"
+    path.write_text(
+        "Plot foiled in Tajikistan\n\nThe GKNB detained five men in Dushanbe on Monday, Russia's Interfax reported.",
+        encoding="utf-8",
+    )
+    call_command("import_sources", str(path), "--no-progress", stdout=StringIO(), stderr=StringIO())
+    source = Source.objects.get(source_file__endswith="plot.txt")
+    assert stored(source) == {"TJ": False, "RU": True}
+    names = set(source.organisations.values_list("name", flat=True))
+    assert "State Committee for National Security of Tajikistan" in names
+    assert "State Committee for National Security of Kyrgyzstan" not in names
