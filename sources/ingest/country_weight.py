@@ -28,6 +28,7 @@ names countries.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -188,13 +189,18 @@ def _context(text: str, hit: Hit, hits: list[Hit], media: frozenset[str]) -> flo
 
 def _before_media_name(text: str, hit: Hit, hits: list[Hit], media: frozenset[str]) -> bool:
     """"Russia's Interfax", "Russian news agency TASS": a news organisation names its country."""
-    following = next((other for other in hits if other.start >= hit.end), None)
+    following = _next_hit(hits, hit.end)
     return (
         following is not None
         and following.target in media
         and following.start - hit.end <= WINDOW
         and BEFORE_MEDIA_NAME.match(text[hit.end:following.start]) is not None
     )
+
+
+def _next_hit(hits: list[Hit], position: int) -> Hit | None:
+    index = bisect.bisect_left(hits, position, key=lambda other: other.start)
+    return hits[index] if index < len(hits) else None
 
 
 def _list_factors(text: str, countries: list[Hit]) -> dict[int, float]:
@@ -217,6 +223,7 @@ def _list_factors(text: str, countries: list[Hit]) -> dict[int, float]:
 
 # --- forms --------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=2048)
 def _is_demonym(surface: str, code: str) -> bool:
     """"Kazakh", "Russians", "Chinese" rather than a name of the country ("Kazakhstan",
     "U.S.", "Kyrgyz Republic", "Kirghizia")."""
@@ -239,22 +246,23 @@ def _names_of(code: str) -> frozenset[str]:
 
 def _capitals(headline: str, dateline: str) -> list[tuple[str, float]]:
     """(country, place weight) for a capital named in the headline or as the dateline."""
+    by_city, pattern = _capital_cities()
     found = []
-    for code, cities in _capital_cities().items():
-        if dateline and any(dateline.casefold() == city.casefold() for city in cities):
-            found.append((code, BODY))  # where the reporter files from, not always the story
-        for city in cities:
-            if re.search(rf"(?<!\w){re.escape(city)}(?!\w)", headline):
-                found.append((code, HEADLINE))
-                break
-    return found
+    if dateline.casefold() in by_city:
+        found.append((by_city[dateline.casefold()], BODY))  # where the reporter files from, not always the story
+    in_headline = {by_city[match.group().casefold()] for match in pattern.finditer(headline)}
+    return found + [(code, HEADLINE) for code in sorted(in_headline)]
 
 
 @functools.lru_cache(maxsize=1)
-def _capital_cities() -> dict[str, list[str]]:
+def _capital_cities() -> tuple[dict[str, str], re.Pattern]:
+    """({casefolded city: country}, a pattern finding any of them, capitalised, in a text)."""
     with open(CAPITALS_FILE, encoding="utf-8") as handle:
         data = json.load(handle)
-    return {code: cities for code, cities in data.items() if not code.startswith("_")}
+    by_city = {city.casefold(): code for code, cities in data.items() if not code.startswith("_") for city in cities}
+    cities = sorted((city for code, cities in data.items() if not code.startswith("_") for city in cities),
+                    key=len, reverse=True)
+    return by_city, re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, cities))})(?!\w)")
 
 
 _FACTS: tuple[object, tuple[frozenset[str], dict[str, str]]] | None = None
