@@ -105,6 +105,7 @@ def test_ethnic_list_weighs_little():
 
 @pytest.mark.parametrize("phrase", [
     "a US-led coalition", "a U.S. ally", "pro-Russian candidates", "a Russian-backed militia",
+    "Pakistan's regional allies",
 ])
 def test_modifiers_weigh_little(phrase):
     about, passing = read(
@@ -115,7 +116,10 @@ def test_modifiers_weigh_little(phrase):
     assert passing and not passing & about
     [country] = passing
     modified = scores(f"Afghan forces backed by {phrase} retook a district.")[country]
-    plain = scores(f"Afghan forces backed by {phrase.replace('-led', '').replace('-backed', '').replace('pro-', '').replace(' ally', '')} retook a district.")[country]
+    unmodified = phrase
+    for modifier in ("-led", "-backed", "pro-", " ally", "'s regional allies"):
+        unmodified = unmodified.replace(modifier, "")
+    plain = scores(f"Afghan forces backed by {unmodified} retook a district.")[country]
     assert modified < plain / 2
 
 
@@ -170,6 +174,8 @@ def test_gloss_in_brackets_weighs_little():
     )
     assert about == {"KZ"} and passing == {"UZ"}
     assert scores("It was founded in Tashkent (Uzbekistan).")["UZ"] < scores("It was founded in Uzbekistan.")["UZ"] / 2
+    aside = scores("The region is sovereign (as the constitution of Kazakhstan has it) within Uzbekistan.")
+    assert aside["KZ"] < aside["UZ"] / 2
 
 
 def test_a_country_the_headline_names_is_about_whatever_the_body_says():

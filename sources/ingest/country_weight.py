@@ -19,7 +19,7 @@ first kind).
   status ("banned in Russia") and a language label ("in Russian)") count nothing; an
   attribution to the press ("Russian media", "Russia's Interfax") next to nothing; a
   member of a list of three or more countries, a modifier ("US-led", "pro-Russian",
-  "a U.S. ally"), a gloss in brackets ("Tashkent (Uzbekistan)"), a neighbour ("its border
+  "a U.S. ally"), a gloss or an aside in brackets ("Tashkent (Uzbekistan)"), a neighbour ("its border
   with Uzbekistan"), a place of origin ("crossed from Afghanistan") and one half of a hyphenated pair ("the Tajik-Uzbek border") little.
 
 Nothing here is keyed to a site or a story: the factors are about how English news prose
@@ -75,9 +75,14 @@ BEFORE_MEDIA_NAME = re.compile(r"^(?:['’]s)?\s+(?:the\s+)?(?:state\s+)?(?:(?:n
 MODIFIER_AFTER = re.compile(
     r"^[-‐–](?:led|backed|dominated|brokered|based|born|trained|made|funded|sponsored|supported|"
     r"allied|friendly|oriented|style|built|owned|controlled|speaking|educated|registered|aligned|"
-    r"leaning|centric|bound)\b|^\s+(?:ally|allies|partner|partners|proxy|proxies)\b", re.IGNORECASE)
+    r"leaning|centric|bound)\b"
+    # "a U.S. ally", "Russia's Central Asian allies": the story is the allies'.
+    r"|^(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:ally|allies|partner|partners|proxy|proxies|satellite|satellites)\b",
+    re.IGNORECASE)
 MODIFIER_BEFORE = re.compile(r"\b(?:pro|anti|ex|non)[-‐–]$", re.IGNORECASE)
-GLOSS_BEFORE, GLOSS_AFTER = re.compile(r"\(\s*$"), re.compile(r"^\s*\)")
+# Inside brackets: a gloss ("Tashkent (Uzbekistan)") or an aside ("(as the constitution of
+# Kazakhstan has it)").
+GLOSS_BEFORE, GLOSS_AFTER = re.compile(r"\([^()\n]*$"), re.compile(r"^[^()\n]*\)")
 NEIGHBOUR_BEFORE = re.compile(
     r"\b(?:(?:borders?|frontier)\s+with|bordering|borders)\s+(?:the\s+)?(?:neighbou?ring\s+)?$"
     r"|\bneighbou?ring\s+$", re.IGNORECASE)
