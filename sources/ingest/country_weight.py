@@ -126,28 +126,38 @@ def read_countries(text: str, hits: list[Hit], *, headline_end: int = 0, datelin
     for index, hit in enumerate(countries):
         context = _context(text, hit, hits, media)
         if hit.start < headline_end:
-            # A headline has no room for passing mentions: only a notice or a press
-            # attribution there is not what the story is about.
+            # A headline has no room for passing mentions: only a notice, a language label
+            # or a press attribution there is not what the story is about.
             place = HEADLINE
-            if context >= MODIFIER:
+            if context > ATTRIBUTION:
                 in_headline.add(hit.target)
         else:
             place = LEAD if hit.start < lead_end else BODY
             context = min(factors.get(index, 1.0), context)
         _add(reading, hit.target, place * (DEMONYM if _is_demonym(hit.surface, hit.target) else NAME) * context)
-    for code, place in _capitals(text[:headline_end], dateline):
-        _add(reading, code, place * NAME, mention=False)
-        in_headline.update([code] if place == HEADLINE else [])
-    for hit in hits:  # "Russia Bans Islamic Renaissance Party of Tajikistan"
-        if hit.kind == "organisation" and hit.start < headline_end and homes.get(hit.target):
-            _add(reading, homes[hit.target], HEADLINE * DEMONYM, mention=False)
-            in_headline.add(homes[hit.target])
+    in_headline |= _add_places(reading, text, headline_end, dateline, hits, homes)
     best = max(reading.scores.values(), default=0.0)
     reading.passing = {
         code for code, score in reading.scores.items()
         if code not in in_headline and (score < ABOUT_MIN or score <= ABOUT_SHARE * best + EPSILON)
     }
     return reading
+
+
+def _add_places(reading: CountryReading, text: str, headline_end: int, dateline: str, hits: list[Hit],
+                homes: dict[str, str]) -> set[str]:
+    """Add the countries placed by a capital (headline, dateline) or by an organisation of
+    theirs in the headline ("Russia Bans Islamic Renaissance Party of Tajikistan");
+    returns those the headline places."""
+    in_headline = set()
+    for code, place in _capitals(text[:headline_end], dateline):
+        _add(reading, code, place * NAME, mention=False)
+        in_headline.update([code] if place == HEADLINE else [])
+    for hit in hits:
+        if hit.kind == "organisation" and hit.start < headline_end and homes.get(hit.target):
+            _add(reading, homes[hit.target], HEADLINE * DEMONYM, mention=False)
+            in_headline.add(homes[hit.target])
+    return in_headline
 
 
 def _add(reading: CountryReading, code: str, weight: float, *, mention: bool = True) -> None:
