@@ -27,6 +27,9 @@ class EntityKind:
     with_heading: str  # above its list on another entity's page
     slug_of: Callable[[object], str]
     find: Callable[[str], object | None]
+    # Which mentions count an article, as the facet counts it: a country named only in
+    # passing does not (ingest/country_weight.py).
+    counted_mentions: dict | None = None
 
     @property
     def model(self):
@@ -36,7 +39,7 @@ class EntityKind:
         """Every entity of this kind with `articles`: its published Sources, most first."""
         path = self.sources_path
         entities = self.model.objects.annotate(
-            articles=Count(path, filter=Q(**{f"{path}__is_published": True}))
+            articles=Count(path, filter=Q(**{f"{path}__is_published": True}, **(self.counted_mentions or {})))
         )
         if name_contains:
             entities = entities.filter(Q(name__icontains=name_contains) | Q(aliases__icontains=name_contains))
@@ -62,7 +65,8 @@ def _name_slug(entity):
 
 KINDS = (
     EntityKind("countries", "Country", "Countries", "country", "Country", "countrymention__source",
-               "Countries mentioned with it", lambda country: country.code.lower(), _country_by_code),
+               "Countries mentioned with it", lambda country: country.code.lower(), _country_by_code,
+               counted_mentions={"countrymention__passing": False}),
     EntityKind("organisations", "Organisation", "Organisations", "organisation", "Organisation",
                "organisationmention__source", "Organisations mentioned with it", _name_slug,
                _by_name_slug("Organisation")),

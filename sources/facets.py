@@ -82,9 +82,19 @@ def _names(relation):
     return lambda source: [entity.name for entity in getattr(source, relation).all()]
 
 
+def _country_rows():
+    """The article's country rows with their countries, most mentioned first: the facet
+    takes the countries it is about, `Source.passing_countries` the rest."""
+    from django.apps import apps
+    from django.db.models import Prefetch
+
+    rows = apps.get_model("sources", "CountryMention").objects.select_related("country")
+    return Prefetch("countrymention_set", queryset=rows.order_by("-mentions", "country__name"))
+
+
 FACETS = (
-    Facet("country", "Country", as_text, "countries", _names("countries"),
-          _most_mentioned("countries", "Country", "countrymention")),
+    Facet("country", "Country", as_text, "countries",
+          lambda source: [country.name for country in source.about_countries], _country_rows),
     Facet("organisation", "Organisation", as_text, "organisations", _names("organisations"),
           _most_mentioned("organisations", "Organisation", "organisationmention")),
     Facet("person", "Person", as_text, "people", _names("people"),

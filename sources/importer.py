@@ -83,7 +83,11 @@ def find_files(paths):
 def gazetteer_from_db():
     return Gazetteer(
         countries=[GazCountry(c.code, c.name, c.alias_list) for c in Country.objects.all()],
-        organisations=[GazOrganisation(o.name, o.alias_list) for o in Organisation.objects.all()],
+        # Kind and home country: country_weight reads "Russia's Interfax" and "Party of Tajikistan".
+        organisations=[
+            GazOrganisation(o.name, o.alias_list, o.kind, o.country.code if o.country else None)
+            for o in Organisation.objects.select_related("country")
+        ],
         people=[GazPerson(p.name, p.alias_list) for p in Person.objects.filter(found_in_text=False)],
     )
 

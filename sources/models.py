@@ -262,6 +262,22 @@ class Source(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def about_countries(self):
+        """The countries the article is about, most mentioned first."""
+        return [row.country for row in self._country_mentions() if not row.passing]
+
+    @property
+    def passing_countries(self):
+        """The countries it names only in passing ("also mentioned")."""
+        return [row.country for row in self._country_mentions() if row.passing]
+
+    def _country_mentions(self):
+        # for_listing prefetches the rows (sources/facets.py); else one query.
+        if "countrymention_set" in getattr(self, "_prefetched_objects_cache", {}):
+            return self.countrymention_set.all()
+        return self.countrymention_set.select_related("country").order_by("-mentions", "country__name")
+
     def get_absolute_url(self):
         return reverse("sources:detail", kwargs={"slug": self.slug})
 
@@ -301,6 +317,12 @@ class CountryMention(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE)
     country = models.ForeignKey(Country, on_delete=models.CASCADE)
     mentions = models.PositiveIntegerField(default=1)
+    # Set on import from where and how the text names the country (ingest/country_weight.py).
+    passing = models.BooleanField(
+        default=False,
+        help_text="Named in passing, not what the article is about: left out of the country "
+        "facet, filter and counts, listed apart as “also mentioned”.",
+    )
 
     class Meta:
         constraints = [

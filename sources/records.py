@@ -19,6 +19,8 @@ def source_record(source):
         "captured_at": source.captured_at.isoformat() if source.captured_at else None,
         "is_published": source.is_published,
         **{facet.listed_as: sorted(facet.values_of(source)) for facet in facets.LISTED},
+        # Apart from `countries` (what it is about): the countries it names in passing.
+        "countries_mentioned": sorted(country.name for country in source.passing_countries),
         "source_file": source.source_file,
         "position": source.position,
         "text": source.text,

@@ -96,7 +96,7 @@ class SourceIndex(_FacetFields, indexes.Indexable):
         return "\n\n".join(part for part in (obj.title, obj.text) if part)
 
     def prepare_country(self, obj):
-        return sorted({c.name for c in obj.countries.all()})
+        return sorted({c.name for c in obj.about_countries})
 
     def prepare_organisation(self, obj):
         return sorted({o.name for o in obj.organisations.all()})

@@ -377,7 +377,7 @@ class SearchFeed(Feed):
         return source.updated
 
     def item_categories(self, source):
-        return [c.name for c in source.countries.all()] + [
+        return [c.name for c in source.about_countries] + [
             o.name for o in source.organisations.all()
         ]
 

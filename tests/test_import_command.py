@@ -309,15 +309,19 @@ def test_a_database_error_in_a_group_of_new_articles_takes_back_only_its_article
 
 
 def test_export_writes_json_lines():
+    """The first seed names Kazakhstan once, in a list of six countries whose nationals
+    fight in Syria: a passing mention since countries are weighed (issue 18), exported
+    under countries_mentioned, not countries."""
     run_import(SEEDS)
     out = StringIO()
     call_command("export_sources", stdout=out)
     records = [json.loads(line) for line in out.getvalue().splitlines()]
     assert len(records) == Source.objects.count()
     keys = {"slug", "url", "title", "outlet", "author", "published", "date_precision",
-            "countries", "organisations", "years", "text"}
+            "countries", "countries_mentioned", "organisations", "years", "text"}
     assert all(keys <= record.keys() for record in records)
     first = next(r for r in records if r["url"] == Source.objects.get(source_file__startswith="000_").get_absolute_url())
-    assert "Kazakhstan" in first["countries"]
+    assert "Kazakhstan" in first["countries_mentioned"] and "Kazakhstan" not in first["countries"]
+    assert "Syria" in first["countries"]
     assert all(isinstance(year, int) for year in first["years"])
     assert "bozdurma" not in first["text"]

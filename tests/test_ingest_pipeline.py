@@ -195,7 +195,7 @@ def test_article_fields_are_the_interface():
     assert list(Article.__dataclass_fields__) == [
         "position", "title", "title_is_derived", "outlet", "author", "dateline", "published",
         "date_precision",
-        "language", "text", "raw_text", "removed", "references", "countries", "organisations", "people",
+        "language", "text", "raw_text", "removed", "references", "countries", "passing_countries", "organisations", "people",
         "years", "fingerprint", "original_url", "captured_at",
     ]
 

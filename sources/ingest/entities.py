@@ -35,10 +35,21 @@ from dataclasses import dataclass, field
 from .gazetteer import Gazetteer
 
 
+@dataclass(frozen=True)
+class Hit:
+    """One mention, where it stands in the text searched: what country_weight reads."""
+    kind: str  # "country" or "organisation"
+    target: str  # ISO code or canonical organisation name
+    start: int
+    end: int
+    surface: str  # the alias that matched, as the gazetteer writes it
+
+
 @dataclass
 class Entities:
     countries: dict[str, int] = field(default_factory=dict)  # ISO code -> mentions
     organisations: dict[str, int] = field(default_factory=dict)  # canonical name -> mentions
+    hits: list[Hit] = field(default_factory=list)  # every mention counted, in text order
 
 
 # Phrases that contain a country word but do not mention that country.
@@ -84,6 +95,7 @@ def find_entities(text: str, gazetteer: Gazetteer) -> Entities:
     index = _index_for(gazetteer)
     countries: Counter[str] = Counter()
     organisations: Counter[str] = Counter()
+    hits: list[Hit] = []
     covered_until = 0
     by_first_word = index.by_first_word
     for token in TOKEN.finditer(text):
@@ -101,11 +113,11 @@ def find_entities(text: str, gazetteer: Gazetteer) -> Entities:
             continue
         alias, end = match
         covered_until = end
-        if alias.kind == "country":
-            countries[alias.target] += 1
-        elif alias.kind == "organisation":
-            organisations[alias.target] += 1
-    return Entities(countries=dict(countries), organisations=dict(organisations))
+        if alias.kind == "ignore":
+            continue
+        (countries if alias.kind == "country" else organisations)[alias.target] += 1
+        hits.append(Hit(alias.kind, alias.target, token.start(), end, alias.surface))
+    return Entities(countries=dict(countries), organisations=dict(organisations), hits=hits)
 
 
 def _best_match(text: str, start: int, candidates) -> tuple[_Alias, int] | None:

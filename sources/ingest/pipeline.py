@@ -13,6 +13,8 @@ import hashlib
 from dataclasses import dataclass, field
 
 from .clean import Cleaned, Removal, classify_line, clean
+from .country_weight import read_countries
+from .state_bodies import resolve_organisations
 from .entities import find_entities
 from .extract import extract
 from .gazetteer import Gazetteer
@@ -45,6 +47,7 @@ class Article:
     removed: list[Removal] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
     countries: dict[str, int] = field(default_factory=dict)
+    passing_countries: set[str] = field(default_factory=set)  # named in passing (country_weight)
     organisations: dict[str, int] = field(default_factory=dict)
     people: dict[str, int] = field(default_factory=dict)  # name -> mentions
     years: dict[int, int] = field(default_factory=dict)
@@ -84,6 +87,8 @@ def process_page(page: Page, gazetteer: Gazetteer, *, captured_at=None) -> list[
     title = declared.title or meta.title
     searched = meta.body if title_is_derived else f"{title}\n\n{meta.body}"
     entities = find_entities(searched, gazetteer)
+    countries = read_countries(searched, entities.hits, headline_end=0 if title_is_derived else len(title),
+                               dateline=meta.dateline, gazetteer=gazetteer)
     if declared.published:
         published, precision = declared.published, declared.date_precision
     else:
@@ -101,8 +106,9 @@ def process_page(page: Page, gazetteer: Gazetteer, *, captured_at=None) -> list[
         text=meta.body,
         raw_text=page.html,
         removed=cleaned.removed + _undecodable_lines(page.text),
-        countries=entities.countries,
-        organisations=entities.organisations,
+        countries=countries.counts,
+        passing_countries=countries.passing,
+        organisations=resolve_organisations(searched, entities.hits, countries.scores, countries.about, gazetteer),
         people=find_people(searched, gazetteer),
         years=meta.years,
         # The article's text, not the page: a capture with other ads is the same article.
@@ -138,6 +144,8 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int, original_
     # own first sentence and would be counted twice.
     searched = meta.body if meta.title_from_body else f"{meta.title}\n\n{meta.body}"
     entities = find_entities(searched, gazetteer)
+    countries = read_countries(searched, entities.hits, headline_end=0 if meta.title_from_body else len(meta.title),
+                               dateline=meta.dateline, gazetteer=gazetteer)
     return Article(
         position=position,
         title=meta.title,
@@ -152,8 +160,9 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int, original_
         raw_text=raw,
         removed=cleaned.removed + meta.removed + _undecodable_lines(raw),
         references=cleaned.references,
-        countries=entities.countries,
-        organisations=entities.organisations,
+        countries=countries.counts,
+        passing_countries=countries.passing,
+        organisations=resolve_organisations(searched, entities.hits, countries.scores, countries.about, gazetteer),
         people=find_people(searched, gazetteer),
         years=meta.years,
         fingerprint=fingerprint(raw),

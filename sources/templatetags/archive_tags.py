@@ -314,11 +314,19 @@ def hit_tags(context, source, limit=6):
     items = context.render_context.setdefault("archive_hit_tags", {})
     groups = []
     for facet in HIT_TAG_FACETS:
-        entities = list(getattr(source, facets.BY_NAME[facet].listed_as).all())
+        entities = _tagged(source, facet)
         if entities:
             html = "".join(_tag_item(items, facet, entity) for entity in entities[:limit])
             groups.append((SafeString(html), max(0, len(entities) - limit)))
     return groups
+
+
+def _tagged(source, facet):
+    """The entities a card tags: of countries, those the article is about, not those it
+    names in passing (the country facet's own reading)."""
+    if facet == "country":
+        return source.about_countries
+    return list(getattr(source, facets.BY_NAME[facet].listed_as).all())
 
 
 def _tag_item(items, facet, entity):
