@@ -1,23 +1,34 @@
 """Other spellings of a name typed in a search: the same name in the other script and in
-the usual transliteration schemes (Халимов = Halimov = Khalimov; Dushanbe = Душанбе).
+the usual transliteration schemes (Халимов = Halimov = Khalimov; Dushanbe = Душанбе;
+Jalilov = Dzhalilov, Kasymov = Kasimov, Tourajonzoda = Turajonzoda).
 
-Both directions are libraries' work: cyrtranslit writes a Latin name in Russian Cyrillic,
+The scripts are libraries' work: cyrtranslit writes a Latin name in Russian Cyrillic,
 iuliia writes a Cyrillic name in the schemes an English, Russian or Uzbek text may have
 used (BGN/PCGN, Wikipedia, the passport schemes, the informal one of messengers, Uzbek
-Latin). A
-Latin name goes to Cyrillic and back through those schemes, which is how Halimov meets
-Khalimov. Only capitalised words are varied (names, not "border"), never acronyms (the
-alias table's business), and a variant is just another word to look for: one the archive
-does not hold costs a term look-up and finds nothing.
+Latin). A Latin name goes to Cyrillic and back through those schemes, which is how Halimov
+meets Khalimov. The Latin spellings the schemes do not write (dzh/j, ou/u, y/i, -ev/-ov)
+are written by rule (name_variants.py).
+
+Only capitalised words are varied (names, not "border"), never acronyms (the alias
+table's business). Where the engine can say which words its archive holds (`known`), a
+Latin spelling is searched only when the archive holds it and neither it nor the typed
+word is an ordinary English word ("Cup" is no other spelling of "Coup"): the rules write
+dozens of candidates for a long name, nearly all of them no word at all. Without that
+list the schemes' spellings are searched as they are and the rules' are not. A Cyrillic
+spelling is always searched: Russian stemming matches its case forms, which the list of
+words as written would miss.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from typing import Callable, Iterable
 
 import cyrtranslit
 import iuliia
+
+from . import name_variants
 
 SCHEMES = (iuliia.BGN_PCGN, iuliia.WIKIPEDIA, iuliia.ICAO_DOC_9303, iuliia.MVD_782,
            iuliia.TELEGRAM, iuliia.UZ)
@@ -26,10 +37,25 @@ _LATIN_NAME = re.compile(r"[A-Z][a-z']{2,39}")
 _CYRILLIC_NAME = re.compile(r"[А-ЯЁ][а-яё]{2,39}")
 _PLAIN_LATIN = re.compile(r"[A-Za-z']+")
 
+#: Which of some lowercase words the archive holds (engine.extensions: known_words).
+KnownWords = Callable[[Iterable[str]], set]
+
+
+def spellings(word: str, known: KnownWords | None = None) -> tuple[str, ...]:
+    """The other spellings of `word` when it is a name (capitalised, one script), else ()."""
+    found = _scheme_spellings(word)
+    if known is None or not found:
+        return found[:MAX_VARIANTS]
+    cyrillic = [w for w in found if _CYRILLIC_NAME.fullmatch(w)]
+    latin = _latin_candidates(word, tuple(w for w in found if w not in cyrillic))
+    held = known(latin)
+    latin = [w.capitalize() for w in latin if w in held]
+    return tuple([*cyrillic, *latin][:MAX_VARIANTS])
+
 
 @functools.lru_cache(maxsize=4096)
-def spellings(word: str) -> tuple[str, ...]:
-    """The other spellings of `word` when it is a name (capitalised, one script), else ()."""
+def _scheme_spellings(word):
+    """The name in the other script and in the schemes' Latin spellings, `word` excluded."""
     if _CYRILLIC_NAME.fullmatch(word):
         cyrillic = word
     elif _LATIN_NAME.fullmatch(word):
@@ -39,5 +65,18 @@ def spellings(word: str) -> tuple[str, ...]:
         return ()
     latin = [scheme.translate(cyrillic) for scheme in SCHEMES]
     found = [cyrillic, *(w for w in latin if _PLAIN_LATIN.fullmatch(w))]
-    others = [w for w in dict.fromkeys(found) if w.casefold() != word.casefold()]
-    return tuple(others[:MAX_VARIANTS])
+    return tuple(w for w in dict.fromkeys(found) if w.casefold() != word.casefold())
+
+
+@functools.lru_cache(maxsize=4096)
+def _latin_candidates(word, scheme_latin):
+    """Lowercase Latin spellings to look up: the schemes' and the rules' on them and on a
+    Latin `word`, none of them an English word; () when `word` itself is one."""
+    if name_variants.is_english_word(word):
+        return ()
+    sources = [word, *scheme_latin] if _LATIN_NAME.fullmatch(word) else list(scheme_latin)
+    out = dict.fromkeys(w.lower() for w in scheme_latin)
+    for source in sources:
+        out.update(dict.fromkeys(name_variants.candidates(source)))
+    out.pop(word.lower(), None)
+    return tuple(w for w in out if not name_variants.is_english_word(w))

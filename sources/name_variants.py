@@ -1,0 +1,84 @@
+"""Latin spellings of one transliterated name that the transliteration libraries' schemes
+do not write (Jalilov = Dzhalilov, Tourajonzoda = Turajonzoda, Kasymov = Kasimov,
+Gorbachev = Gorbachov, Aliyev = Aliev): written by rule, as candidates only.
+
+Most candidates are no word at all ("Dzhudge"), and some are other English words ("Cup"
+gives "Coup"), so the search keeps a candidate only when the archive's own vocabulary
+holds it and neither it nor the typed word is an English word (name_spellings.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+
+from english_words import get_english_words_set
+
+#: Letters a Russian-to-English scheme may write either way (French-style "ou" for у,
+#: "j" for дж, "h" for х, "i" or "y" for и, ы, й). A digraph of its own is kept whole.
+SWAPS = {"dzh": ("j",), "j": ("dzh",), "kh": ("h",), "h": ("kh",), "ou": ("u",), "u": ("ou",),
+         "y": ("i",), "i": ("y",)}
+UNCHANGED = ("sh", "ch", "zh", "ts")
+#: Endings of one name across schemes: -ев after a vowel is -yev or -ev; -ёв is -ev or -ov.
+ENDINGS = (("yev", "iev", "ev", "ov"), ("yeva", "ieva", "eva", "ova"))
+#: Changes in one candidate, and candidates of one word: a long name has many places
+#: that may change, and the combinations of all of them would be thousands of look-ups.
+MAX_CHANGES = 2
+MAX_CANDIDATES = 64
+
+
+@functools.lru_cache(maxsize=4096)
+def candidates(word: str) -> tuple[str, ...]:
+    """Lowercase spellings of `word` by the rules, fewest changes first, `word` excluded."""
+    lower = word.lower()
+    stem, ending_choices = _split_ending(lower)
+    places = [*_places(stem), ending_choices]
+    out = {}
+    changeable = [n for n, choices in enumerate(places) if len(choices) > 1]
+    for changes in range(1, MAX_CHANGES + 1):
+        for changed in itertools.combinations(changeable, changes):
+            for spelling in _spellings(places, changed):
+                out.setdefault(spelling, None)
+                if len(out) >= MAX_CANDIDATES:
+                    return tuple(out)
+    out.pop(lower, None)
+    return tuple(out)
+
+
+def _split_ending(lower):
+    """(stem, (ending, its other spellings...)); the ending is () when there is none."""
+    for group in ENDINGS:
+        for ending in sorted(group, key=len, reverse=True):
+            if lower.endswith(ending) and len(lower) > len(ending) + 1:
+                return lower[: -len(ending)], (ending, *(e for e in group if e != ending))
+    return lower, ("",)
+
+
+def _places(stem):
+    """The stem as a list of choices: (as written, other spellings...) per piece."""
+    pieces, i = [], 0
+    while i < len(stem):
+        kept = next((d for d in UNCHANGED if stem.startswith(d, i)), None)
+        swap = next((s for s in sorted(SWAPS, key=len, reverse=True) if stem.startswith(s, i)), None)
+        piece = kept or swap or stem[i]
+        pieces.append((piece, *SWAPS[piece]) if piece == swap and not kept else (piece,))
+        i += len(piece)
+    return pieces
+
+
+def _spellings(places, changed):
+    """Every spelling with the places in `changed` spelt another way, the others as written."""
+    options = [choices[1:] if n in changed else choices[:1] for n, choices in enumerate(places)]
+    for parts in itertools.product(*options):
+        yield "".join(parts)
+
+
+def is_english_word(word: str) -> bool:
+    """True when a dictionary of English spells `word` in lowercase: an ordinary word
+    ("court", "young"), not a name (Webster's capitalises its few names: "Uighur" is none)."""
+    return word.lower() in _english_words()
+
+
+@functools.cache
+def _english_words():
+    return frozenset(w for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower())
