@@ -9,14 +9,15 @@ Latin). A Latin name goes to Cyrillic and back through those schemes, which is h
 meets Khalimov. The Latin spellings the schemes do not write (dzh/j, ou/u, y/i, -ev/-ov)
 are written by rule (name_variants.py).
 
-Only capitalised words are varied (names, not "border"), never acronyms (the alias
-table's business). Where the engine can say which words its archive holds (`known`), a
-Latin spelling is searched only when the archive holds it and neither it nor the typed
-word is an ordinary English word ("Cup" is no other spelling of "Coup"): the rules write
-dozens of candidates for a long name, nearly all of them no word at all. Without that
-list the schemes' spellings are searched as they are and the rules' are not. A Cyrillic
-spelling is always searched: Russian stemming matches its case forms, which the list of
-words as written would miss.
+Only names are varied: capitalised words that are no ordinary English word ("Court",
+"Young" and "Now" keep their one spelling), never acronyms (the alias table's business).
+Where the engine can say which words its archive holds (`known`), a Latin spelling is
+searched only when the archive holds it and it is no English word ("Cup" is no other
+spelling of "Coup"): the rules write dozens of candidates for a long name, nearly all of
+them no word at all. A Cyrillic spelling is searched only when the archive holds one of
+its case forms (Халимова): Russian stemming cuts a short name down to a common word
+("Наим" to "на"), which would find every Russian article. Without that list the schemes'
+spellings are searched as they are and the rules' are not.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import cyrtranslit
 import iuliia
 
 from . import name_variants
+from .ingest.russian_names import case_forms
 
 SCHEMES = (iuliia.BGN_PCGN, iuliia.WIKIPEDIA, iuliia.ICAO_DOC_9303, iuliia.MVD_782,
            iuliia.TELEGRAM, iuliia.UZ)
@@ -43,12 +45,14 @@ KnownWords = Callable[[Iterable[str]], set]
 
 def spellings(word: str, known: KnownWords | None = None) -> tuple[str, ...]:
     """The other spellings of `word` when it is a name (capitalised, one script), else ()."""
-    found = _scheme_spellings(word)
+    found = () if name_variants.is_english_word(word) else _scheme_spellings(word)
     if known is None or not found:
         return found[:MAX_VARIANTS]
     cyrillic = [w for w in found if _CYRILLIC_NAME.fullmatch(w)]
     latin = _latin_candidates(word, tuple(w for w in found if w not in cyrillic))
-    held = known(latin)
+    forms = {w: [form.lower() for form in case_forms(w)] for w in cyrillic}
+    held = known([*latin, *(form for w in cyrillic for form in forms[w])])
+    cyrillic = [w for w in cyrillic if held.intersection(forms[w])]
     latin = [w.capitalize() for w in latin if w in held]
     return tuple([*cyrillic, *latin][:MAX_VARIANTS])
 
@@ -71,9 +75,7 @@ def _scheme_spellings(word):
 @functools.lru_cache(maxsize=4096)
 def _latin_candidates(word, scheme_latin):
     """Lowercase Latin spellings to look up: the schemes' and the rules' on them and on a
-    Latin `word`, none of them an English word; () when `word` itself is one."""
-    if name_variants.is_english_word(word):
-        return ()
+    Latin `word`, none of them an English word."""
     sources = [word, *scheme_latin] if _LATIN_NAME.fullmatch(word) else list(scheme_latin)
     out = dict.fromkeys(w.lower() for w in scheme_latin)
     for source in sources:

@@ -20,7 +20,7 @@ SWAPS = {"dzh": ("j",), "j": ("dzh",), "kh": ("h",), "h": ("kh",), "ou": ("u",),
          "y": ("i",), "i": ("y",)}
 UNCHANGED = ("sh", "ch", "zh", "ts")
 #: Endings of one name across schemes: -ев after a vowel is -yev or -ev; -ёв is -ev or -ov.
-ENDINGS = (("yev", "iev", "ev", "ov"), ("yeva", "ieva", "eva", "ova"))
+ENDINGS = (("yev", "ev", "ov"), ("yeva", "eva", "ova"))
 #: Changes in one candidate, and candidates of one word: a long name has many places
 #: that may change, and the combinations of all of them would be thousands of look-ups.
 MAX_CHANGES = 2
