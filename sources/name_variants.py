@@ -34,20 +34,19 @@ def candidates(word: str) -> tuple[str, ...]:
     lower = word.lower()
     stem, ending_choices = _split_ending(lower)
     places = [*_places(stem), ending_choices]
-    out = {}
     changeable = [n for n, choices in enumerate(places) if len(choices) > 1]
-    for changes in range(1, MAX_CHANGES + 1):
-        for changed in itertools.combinations(changeable, changes):
-            for spelling in _spellings(places, changed):
-                out.setdefault(spelling, None)
-                if len(out) >= MAX_CANDIDATES:
-                    return tuple(out)
+    out = dict.fromkeys(
+        spelling
+        for changes in range(1, MAX_CHANGES + 1)
+        for changed in itertools.combinations(changeable, changes)
+        for spelling in _spellings(places, changed)
+    )
     out.pop(lower, None)
-    return tuple(out)
+    return tuple(out)[:MAX_CANDIDATES]
 
 
 def _split_ending(lower):
-    """(stem, (ending, its other spellings...)); the ending is () when there is none."""
+    """(stem, (ending, its other spellings...)), or (word, ("",)) when it has none of them."""
     for group in ENDINGS:
         for ending in sorted(group, key=len, reverse=True):
             if lower.endswith(ending) and len(lower) > len(ending) + 1:
