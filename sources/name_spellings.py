@@ -14,10 +14,12 @@ Only names are varied: capitalised words that are no ordinary English word ("Cou
 Where the engine can say which words its archive holds (`known`), a Latin spelling is
 searched only when the archive holds it and it is no English word ("Cup" is no other
 spelling of "Coup"): the rules write dozens of candidates for a long name, nearly all of
-them no word at all. A Cyrillic spelling is searched only when the archive holds one of
-its case forms (Халимова): Russian stemming cuts a short name down to a common word
-("Наим" to "на"), which would find every Russian article. Without that list the schemes'
-spellings are searched as they are and the rules' are not.
+them no word at all. A Cyrillic name is searched in those of its case forms that the
+archive holds (Джалилов, Джалилова): Russian stemming cuts the nominative of a surname
+to another stem than its other cases ("джалилов" to "джалил", "джалилова" to
+"джалилов") and a short name to a common word ("Наим" to "на", found in every Russian
+article). Without that list the schemes' spellings are searched as they are and the
+rules' are not.
 """
 
 from __future__ import annotations
@@ -34,10 +36,11 @@ from .ingest.russian_names import case_forms
 
 SCHEMES = (iuliia.BGN_PCGN, iuliia.WIKIPEDIA, iuliia.ICAO_DOC_9303, iuliia.MVD_782,
            iuliia.TELEGRAM, iuliia.UZ)
-MAX_VARIANTS = 8
+MAX_VARIANTS = 12
 _LATIN_NAME = re.compile(r"[A-Z][a-z']{2,39}")
 _CYRILLIC_NAME = re.compile(r"[А-ЯЁ][а-яё]{2,39}")
 _PLAIN_LATIN = re.compile(r"[A-Za-z']+")
+_LATIN_READINGS = (("kh", "h"), ("j", "dzh"), ("ou", "u"))
 
 #: Which of some lowercase words the archive holds (engine.extensions: known_words).
 KnownWords = Callable[[Iterable[str]], set]
@@ -48,13 +51,13 @@ def spellings(word: str, known: KnownWords | None = None) -> tuple[str, ...]:
     found = () if name_variants.is_english_word(word) else _scheme_spellings(word)
     if known is None or not found:
         return found[:MAX_VARIANTS]
-    cyrillic = [w for w in found if _CYRILLIC_NAME.fullmatch(w)]
+    cyrillic = [w for w in (word, *found) if _CYRILLIC_NAME.fullmatch(w)]
     latin = _latin_candidates(word, tuple(w for w in found if w not in cyrillic))
-    forms = {w: [form.lower() for form in case_forms(w)] for w in cyrillic}
-    held = known([*latin, *(form for w in cyrillic for form in forms[w])])
-    cyrillic = [w for w in cyrillic if held.intersection(forms[w])]
+    forms = [form for w in cyrillic for form in case_forms(w)]
+    held = known([*latin, *(form.lower() for form in forms)])
+    russian = [form for form in forms if form.lower() in held and form != word]
     latin = [w.capitalize() for w in latin if w in held]
-    return tuple([*cyrillic, *latin][:MAX_VARIANTS])
+    return tuple([*russian, *latin][:MAX_VARIANTS])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -63,13 +66,23 @@ def _scheme_spellings(word):
     if _CYRILLIC_NAME.fullmatch(word):
         cyrillic = word
     elif _LATIN_NAME.fullmatch(word):
-        # "kh" is one letter (х) in every scheme iuliia writes; cyrtranslit reads it as two.
-        cyrillic = cyrtranslit.to_cyrillic(word.replace("Kh", "H").replace("kh", "h"), "ru")
+        cyrillic = _to_cyrillic(word)
     else:
         return ()
     latin = [scheme.translate(cyrillic) for scheme in SCHEMES]
     found = [cyrillic, *(w for w in latin if _PLAIN_LATIN.fullmatch(w))]
     return tuple(w for w in dict.fromkeys(found) if w.casefold() != word.casefold())
+
+
+def _to_cyrillic(word):
+    """A Latin name in Russian Cyrillic, read as the region's names are written in English:
+    "kh" is one letter (х) and "j" is дж (Jalilov = Джалилов, Khujand = Худжанд), "ou" is
+    у (Tourajonzoda); cyrtranslit reads them as х+г... two letters, ж and о+у. Lowercase
+    in, because cyrtranslit leaves a capitalised digraph ("Sh") in Latin letters."""
+    lower = word.lower()
+    for written, read in _LATIN_READINGS:
+        lower = lower.replace(written, read)
+    return cyrtranslit.to_cyrillic(lower, "ru").capitalize()
 
 
 @functools.lru_cache(maxsize=4096)
