@@ -5,9 +5,10 @@
 
 In a scratch ARCHIVE_DATA_DIR (var/ is never touched): import seeds/ and a few Russian
 articles this script writes, then print for each example query of the issue its total
-with exact=1 (the spelling typed, no other names: before), with the spellings of the
-transliteration schemes alone (the engine's vocabulary not asked: the search before the
-spelling rules), and as searched now (after), each with its median service time.
+with exact=1 (the spelling typed, no other names: before), with the transliteration
+schemes' spellings unchecked (the engine's vocabulary not asked, so none of the rules'
+spellings: as an engine without `known_words` searches), and as searched now (after),
+each with its median service time (3 runs: a rough figure, not a benchmark).
 --capitalised also searches every capitalised word of the imported articles both ways
 and lists those that find more articles than their spelling alone, the widened words
 whose precision is to be judged by eye.
