@@ -76,9 +76,9 @@ def _scheme_spellings(word):
 
 def _to_cyrillic(word):
     """A Latin name in Russian Cyrillic, read as the region's names are written in English:
-    "kh" is one letter (х) and "j" is дж (Jalilov = Джалилов, Khujand = Худжанд), "ou" is
-    у (Tourajonzoda); cyrtranslit reads them as х+г... two letters, ж and о+у. Lowercase
-    in, because cyrtranslit leaves a capitalised digraph ("Sh") in Latin letters."""
+    "kh" is one letter (х), "j" is дж (Jalilov = Джалилов, Khujand = Худжанд) and "ou" is
+    у (Tourajonzoda), where cyrtranslit writes кх, ж and оу. Lowercase in, because
+    cyrtranslit leaves a capitalised digraph ("Sh") in Latin letters."""
     lower = word.lower()
     for written, read in _LATIN_READINGS:
         lower = lower.replace(written, read)
