@@ -405,6 +405,9 @@ class ArchiveWhooshSearchBackend(IndexUpdates, WhooshSearchBackend):
         """Correct the words of the query that the index does not know; None if none."""
         return spelling.suggest(self.searcher(), query_string, self.SPELL_FIELD, self.RESERVED_WORDS)
 
+    def known_words(self, words):
+        return spelling.known_words(self.searcher(), self.SPELL_FIELD, words)
+
 
 class ArchiveWhooshEngine(WhooshEngine):
     backend = ArchiveWhooshSearchBackend

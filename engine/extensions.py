@@ -59,3 +59,9 @@ class ArchiveEngineExtension(Protocol):
     def drop_searcher(self):
         """Forget any open searcher, so the next search sees the index as it is now
         (after another process rebuilt it). Stock haystack: nothing."""
+
+    def known_words(self, words):
+        """The set of ``words`` (lowercase, as written: no stemming) that some document in
+        the index holds, from the spelling vocabulary; a word only deleted documents held
+        is not known. Stock haystack: no term list to ask, the app does without (the
+        search does not try spellings it cannot check)."""

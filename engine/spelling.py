@@ -1,5 +1,6 @@
-"""Did-you-mean: the query's unknown or rare words corrected from the "spell" field (a
-WORDS field of each document's distinct unstemmed words, engine/fields.py)."""
+"""The archive's vocabulary, the "spell" field (a WORDS field of each document's distinct
+unstemmed words, engine/fields.py): did-you-mean corrects the query's unknown or rare
+words from it, and the search asks it which spellings of a name the archive holds."""
 
 import re
 
@@ -42,3 +43,9 @@ def _correction(searcher, spell_field, lower):
     if best and known and searcher.doc_frequency(spell_field, best) < 3 * known:
         return None  # a rare word, but not a typo of a much commoner one
     return best
+
+
+def known_words(searcher, spell_field, words):
+    """The words of ``words`` that a live document holds (postings skip deleted ones)."""
+    reader = searcher.reader()
+    return {w for w in set(words) if (spell_field, w) in reader and searcher.postings(spell_field, w).is_active()}

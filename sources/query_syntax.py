@@ -275,22 +275,23 @@ def _plain_words(q):
     return words[:MAX_TERMS]
 
 
-def _expand_aliases(node, table, expanded):
+def _expand_aliases(node, table, expanded, known=None):
     """Each word, phrase or run of plain words naming an organisation or a person also
-    matches its other names."""
+    matches its other names; a name's word, its other spellings (`known`: which words the
+    archive holds, name_spellings.py)."""
     if isinstance(node, _Term):
         others = _other_names(node.words, table, expanded) if _is_plain(node) else []
         if not others and _is_plain(node) and node.kind == "word":
-            others = [_Term("word", (spelling,)) for spelling in name_spellings.spellings(node.words[0])]
+            others = [_Term("word", (spelling,)) for spelling in name_spellings.spellings(node.words[0], known)]
             expanded.extend(term.words[0] for term in others)
         return _Node("OR", [node, *others]) if others else node
     if node.op == "AND":
-        children = _expand_runs(node.children, table, expanded)
+        children = _expand_runs(node.children, table, expanded, known)
         return children[0] if len(children) == 1 else _Node("AND", children)
-    return _Node(node.op, [_expand_aliases(child, table, expanded) for child in node.children])
+    return _Node(node.op, [_expand_aliases(child, table, expanded, known) for child in node.children])
 
 
-def _expand_runs(children, table, expanded):
+def _expand_runs(children, table, expanded, known):
     """In an AND, a run of plain words that names an organisation or a person (Hizb
     ut-Tahrir typed without quotes) matches as itself or as any of its other names: the
     longest run from each position wins."""
@@ -304,7 +305,7 @@ def _expand_runs(children, table, expanded):
                 i = j
                 break
         else:
-            out.append(_expand_aliases(children[i], table, expanded))
+            out.append(_expand_aliases(children[i], table, expanded, known))
             i += 1
     return out
 
@@ -346,13 +347,15 @@ def is_too_complex(q: str) -> bool:
 
 
 def parse_query(q: str, aliases: AliasTable | None = None, match_all: str = "*:*",
-                exact: bool = False, also_in: str = "") -> ParsedQuery:
+                exact: bool = False, also_in: str = "",
+                known: name_spellings.KnownWords | None = None) -> ParsedQuery:
     """The user's query as an engine expression; never raises. `aliases` defaults to the
     curated organisations' and people's names; `match_all` is the engine's word for every
     document (haystack's ``matching_all_fragment``), the anchor of a purely negative
     query; `exact`: only the spellings typed, no other names; `also_in`: an index field
     each word and phrase without a field may match instead of the text (collapsed
-    versions: the words a group's other versions add)."""
+    versions: the words a group's other versions add); `known`: which of some words the
+    archive holds, so that a name's Latin spellings are only those it holds."""
     q = clean_text(q or "")[:MAX_Q_CHARS].strip()
     if not q:
         return ParsedQuery("")
@@ -373,7 +376,7 @@ def parse_query(q: str, aliases: AliasTable | None = None, match_all: str = "*:*
     _collect(node, True, typed)
     also_searched = []
     if not exact:
-        node = _expand_aliases(node, aliases if aliases is not None else load_alias_table(), also_searched)
+        node = _expand_aliases(node, aliases if aliases is not None else load_alias_table(), also_searched, known)
     terms = []
     _collect(node, True, terms)
     expression = _render(node, match_all, also_in)

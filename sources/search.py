@@ -29,6 +29,8 @@ from django.utils.safestring import mark_safe
 from haystack.inputs import Raw
 from haystack.query import SQ, SearchQuerySet
 
+from engine.extensions import ArchiveEngineExtension
+
 from . import date_range, facets, highlight, version_lists
 from .query_syntax import MAX_Q_CHARS, parse_query  # also the views' entry points
 from .search_query import (  # noqa: F401 - the service's own vocabulary, re-exported
@@ -148,7 +150,15 @@ def _parse(q, exact=False, collapse=False):
     Collapsed, a group is found by the words of any of its versions (its leader holds
     the others' words in OTHER_VERSIONS_FIELD)."""
     also_in = OTHER_VERSIONS_FIELD if collapse else ""
-    return parse_query(q, match_all=_base_sqs().query.matching_all_fragment(), exact=exact, also_in=also_in)
+    engine = _base_sqs().query
+    return parse_query(q, match_all=engine.matching_all_fragment(), exact=exact, also_in=also_in,
+                       known=_known_words(engine.backend))
+
+
+def _known_words(backend):
+    """The engine's check of which words the archive holds (engine/extensions.py), or
+    None where it has none: a name's spellings are then not checked."""
+    return backend.known_words if isinstance(backend, ArchiveEngineExtension) else None
 
 
 def _apply(sqs, expression, query, skip=None):
