@@ -35,6 +35,7 @@ import time
 from multiprocessing import Pool
 from pathlib import Path
 
+import name_text
 import reprint_copies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -524,7 +525,7 @@ class Generator:
             "organisations": [o[0] for o, shown in zip(orgs, onames) if shown in text],
             "years": mentioned,
         }
-        return text, meta
+        return name_text.add_names(self.seed, number, text, meta)
 
 
 def path_for(out, number):
