@@ -18,6 +18,8 @@ import bisect
 import re
 import statistics
 
+from bench_util import pct
+
 #: kind -> what the journalist types. Organisations and people of sources/data that the
 #: generated corpus writes (bench/generate.py, bench/name_text.py).
 NAME_KINDS = {
@@ -53,7 +55,8 @@ def name_texts(raw, parse, vocabulary):
 def reach_words(raw, reach, parse, vocabulary):
     """kind -> the plain word whose document frequency is nearest the kind's reach: an
     English word of `vocabulary` (as written, not the index's stem of it: "since", not
-    "sinc") that the service does not widen; ties go to the first in alphabetical order."""
+    "sinc") that the index holds and the service does not widen; ties go to the first in
+    alphabetical order."""
     analyzer = raw.schema["text"].analyzer
     written = {}  # the index's term -> the shortest word written that stems to it
     for word in sorted(set(vocabulary), key=lambda w: (len(w), w)):
@@ -61,8 +64,8 @@ def reach_words(raw, reach, parse, vocabulary):
         if _PLAIN_WORD.fullmatch(word) and len(stems) == 1:
             written.setdefault(stems[0], word)
     reader = raw.searcher.reader()
-    candidates = sorted((reader.doc_frequency("text", term), word) for term, word in written.items()
-                        if parse(word, False).expression == word)
+    candidates = sorted((df, word) for df, word in ((reader.doc_frequency("text", t), w) for t, w in written.items())
+                        if df and parse(word, False).expression == word)
     frequencies = [df for df, _ in candidates]
     out = {}
     for kind, target in reach.items():
@@ -71,15 +74,6 @@ def reach_words(raw, reach, parse, vocabulary):
                       key=lambda i: (abs(frequencies[i] - target), candidates[i][1]), default=None)
         out[kind] = candidates[nearest][1] if nearest is not None else "government"
     return out
-
-
-def _p(values, q):
-    if not values:
-        return None
-    values = sorted(values)
-    k = (len(values) - 1) * q / 100.0
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return round(values[lo] + (values[hi] - values[lo]) * (k - lo), 2)
 
 
 def kind_stats(mix, times, results):
@@ -96,10 +90,10 @@ def kind_stats(mix, times, results):
         cold = [t for i in idx for t in times["cold"][i]]
         per_kind[kind] = {
             "q": first["q"], "exact": first.get("exact", False),
-            "service": _p(service, 50), "service_p95": _p(service, 95),
+            "service": pct(service, 50), "service_p95": pct(service, 95),
             "first_ms": round(times["cold"][idx[0]][0], 1), "first_max_ms": round(max(cold), 1),
-            "raw_whoosh": _p([t for i in idx for t in times["raw"][i]], 50),
-            "fts5": _p([t for i in idx for t in times["fts5"][i]], 50),
+            "raw_whoosh": pct([t for i in idx for t in times["raw"][i]], 50),
+            "fts5": pct([t for i in idx for t in times["fts5"][i]], 50),
             "hits_unfiltered": results[idx[0]].total,
         }
     for kind in NAME_KINDS:

@@ -15,15 +15,20 @@ touched) it:
     index filled by `index repair`, one process);
  4. in a separate worker process (so its peak RSS is the query mix's, worker_rss_mb):
     builds the SQLite FTS5 baseline from the same Sources (bench/fts5.py), then runs a
-    FIXED mix of queries (a rare word, a common word, two words, a phrase, a prefix*, each
-    with 0..3 facet filters, sorted by relevance and by date, page 1 and a deep page)
-    through sources.search.search() (search_p50/p95), renders /search/ through Django's
-    test client (page_p50/p95), runs the same mix on raw Whoosh (bench/raw_whoosh.py)
-    and FTS5, checks that the service's totals, hits (in order) and facet counts equal raw Whoosh's,
-    saves one Source through the ORM in a transaction (as the admin does) and polls the
-    service until the change is searchable (update_visible_ms), and profiles the service
-    on a common word with three facet filters (cProfile);
- 5. prints a table and writes the JSON.
+    FIXED mix of queries (a rare word, a common word, two words, a phrase, a prefix*, and
+    the names of bench/name_queries.py: organisation aliases, an organisation's name
+    quoted and plain, people's other spellings, a Cyrillic name, each beside its exact=1
+    and a plain word of the same reach; each with 0..3 facet filters, sorted by relevance
+    and by date, page 1 and a deep page) through sources.search.search()
+    (search_p50/p95), renders /search/ through Django's test client (page_p50/p95), runs
+    the same mix on raw Whoosh (bench/raw_whoosh.py) and FTS5, asking them what the
+    service's own parse wrote (a name widened to its other names), checks that the
+    service's totals, hits (in order) and facet counts equal raw Whoosh's, saves one
+    Source through the ORM in a transaction (as the admin does) and polls the service
+    until the change is searchable (update_visible_ms), and profiles the service on a
+    common word with three facet filters (cProfile);
+ 5. prints a table (per query kind: p50, p95, first run, ratios to the baselines, issue
+    19's targets) and writes the JSON. Exit 1 on any mismatch with raw Whoosh.
 
 --reuse with --data-dir skips steps 1-3 when that directory already holds a finished
 corpus/import/index of the same size; --prepare-only stops after them (a 100,000-article
@@ -35,11 +40,9 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import re
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,6 +53,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(BENCH))
 
+from bench_util import dir_mb, git_commit, machine, pct, vm_hwm_mb  # noqa: E402
+
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 CPU_SECONDS = {}  # label -> CPU seconds of that manage.py step (robust to a noisy machine)
 OUTPUT = {}  # label -> what that manage.py step printed
@@ -58,63 +63,6 @@ DEEP_PAGE = 20  # results 191-200
 
 
 # ============================================================================ helpers
-
-def pct(values, p):
-    if not values:
-        return None
-    values = sorted(values)
-    k = (len(values) - 1) * p / 100.0
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return round(values[lo] + (values[hi] - values[lo]) * (k - lo), 2)
-
-
-def machine():
-    model = ""
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        for line in open("/proc/meminfo"):
-            if line.startswith("MemTotal"):
-                mem = f"{int(line.split()[1]) / 1024 / 1024:.0f} GB"
-    except OSError:
-        pass
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": model or platform.processor(),
-        "memory": mem,
-        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
-
-
-def git_commit():
-    try:
-        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                                capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=30).stdout.strip()
-        return (commit + ("+dirty" if dirty else "")) or None
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def dir_mb(path):
-    total = 0
-    for dirpath, _, files in os.walk(path):
-        for f in files:
-            try:
-                total += os.path.getsize(os.path.join(dirpath, f))
-            except OSError:
-                pass
-    return round(total / 1e6, 1)
-
 
 def run_manage(args, env, label):
     print(f"\n== {label}: manage.py {' '.join(args)}", flush=True)
@@ -334,16 +282,6 @@ def query_mix(rare_word, facet_picks, name_texts):
     return mix
 
 
-def vm_hwm_mb():
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
 def worker(args):
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
@@ -360,6 +298,7 @@ def worker(args):
     import generate
     import name_queries
     import raw_whoosh
+    import search_pages
     import worker_parts
     from sources import search as svc
     from sources.facets import UNDATED
@@ -442,57 +381,7 @@ def worker(args):
 
     # ---- page through Django's test client
     client = Client()
-
-    def params(item):
-        p = {"q": item["q"], "sort": item["sort"], "page": item["page"], "collapse": "0",
-             "exact": "1" if item["exact"] else "0"}
-        for k, v in item["filters"].items():
-            p[k] = v
-        return p
-
-    for item in mix[:10]:
-        client.get("/search/", params(item))
-    plain_search = svc.search
-    inner_ms = []
-
-    def timed_search(*args, **kwargs):  # the service call inside a page request
-        t0 = time.perf_counter()
-        try:
-            return plain_search(*args, **kwargs)
-        finally:
-            inner_ms.append((time.perf_counter() - t0) * 1000)
-
-    page_times, page_cpu, over_service, page_own, bad_status = [], [], [], [], {}
-    for _ in range(rounds):
-        for item in tqdm(mix, desc="page", unit="q", file=sys.stderr, leave=False):
-            # The same query through the service just before its page: page minus service
-            # per query, less exposed to the machine's drift between the two phases than
-            # the difference of their percentiles, but it still carries the service's
-            # jitter between two calls of one query (±20 ms at 100k). The page's own
-            # cost, exactly: the request minus the service call inside it.
-            t0 = time.perf_counter()
-            plain_search(service_query(item), per_page=PER_PAGE)
-            service_ms = (time.perf_counter() - t0) * 1000
-            inner_ms.clear()
-            svc.search = timed_search
-            c0, t0 = time.process_time(), time.perf_counter()
-            try:
-                resp = client.get("/search/", params(item))
-            finally:
-                svc.search = plain_search
-            page_times.append((time.perf_counter() - t0) * 1000)
-            page_cpu.append((time.process_time() - c0) * 1000)
-            over_service.append(page_times[-1] - service_ms)
-            page_own.append(page_times[-1] - sum(inner_ms))
-            if resp.status_code != 200:
-                bad_status[item["label"]] = resp.status_code
-    out["page_p50_ms"], out["page_p95_ms"] = pct(page_times, 50), pct(page_times, 95)
-    out["page_cpu_p50_ms"], out["page_cpu_p95_ms"] = pct(page_cpu, 50), pct(page_cpu, 95)
-    out["page_over_service_p50_ms"] = pct(over_service, 50)
-    out["page_over_service_p95_ms"] = pct(over_service, 95)
-    out["page_own_p50_ms"], out["page_own_p95_ms"] = pct(page_own, 50), pct(page_own, 95)
-    if bad_status:
-        out["page_bad_status"] = bad_status
+    out.update(search_pages.measure(client, svc, mix, service_query, rounds))
     out["worker_rss_mb"] = vm_hwm_mb()  # peak after the service + page mix
     print(f"page: p50 {out['page_p50_ms']} ms, p95 {out['page_p95_ms']} ms; "
           f"worker peak RSS {out['worker_rss_mb']} MB", file=sys.stderr)
