@@ -347,7 +347,7 @@ def worker(args):
     out["queries"] = len(mix)
 
     # ---- service
-    cpu_times = []
+    cpu_times, cpu_by_query = [], {i: [] for i in range(len(mix))}
 
     def run_service(label, n_rounds, timed=True, collapse=False):
         times = {i: [] for i in range(len(mix))}
@@ -359,7 +359,8 @@ def worker(args):
                 res = svc.search(q, per_page=PER_PAGE)
                 times[i].append((time.perf_counter() - t0) * 1000)
                 cpu_times.append((time.process_time() - c0) * 1000)
-                results[i] = res
+                cpu_by_query[i].append(cpu_times[-1])
+                results[i] = worker_parts.Answer.of(res)
         return times, results
 
     # The warm-up round is the first time each query runs in this process: per-segment
@@ -369,7 +370,9 @@ def worker(args):
     out["search_cold_p50_ms"], out["search_cold_p95_ms"] = pct(cold, 50), pct(cold, 95)
     out["search_cold_max_ms"] = round(max(cold), 1)
     cpu_times.clear()
+    cpu_by_query = {i: [] for i in range(len(mix))}
     svc_times, svc_results = run_service("service", rounds)
+    svc_cpu = cpu_by_query
     out["search_cpu_p50_ms"], out["search_cpu_p95_ms"] = pct(cpu_times, 50), pct(cpu_times, 95)
     flat = [t for ts in svc_times.values() for t in ts]
     out["search_p50_ms"], out["search_p95_ms"] = pct(flat, 50), pct(flat, 95)
@@ -452,7 +455,7 @@ def worker(args):
     out["fts5_total_differs_count"] = len(fts_total_diff)
 
     # ---- per query kind and per query
-    times = {"service": svc_times, "cold": cold_times, "raw": raw_times, "fts5": fts_times}
+    times = {"service": svc_times, "service_cpu": svc_cpu, "cold": cold_times, "raw": raw_times, "fts5": fts_times}
     out["per_kind"] = name_queries.kind_stats(mix, times, raw_results)
     out["kind_targets"] = name_queries.target_check(out["per_kind"], args.docs)
     out["names_vs_word_p50"] = name_queries.median_ratio(out["per_kind"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,23 @@ def time_rounds(label, ask, mix, rounds):
     return times, cpu, results
 
 
+@dataclass
+class Answer:
+    """What the comparison needs of a service answer. Kept instead of the answer itself:
+    a page's hits and facet links take ~0.3 MB, and holding the whole mix's answers
+    would make the worker's peak RSS the bench's rather than the service's."""
+
+    total: int
+    page: int
+    ids: list[str]
+    facets: dict[str, list[tuple[str, int]]]
+
+    @classmethod
+    def of(cls, results):
+        return cls(results.total, results.page, [str(hit.source.pk) for hit in results.hits],
+                   {name: [(fv.value, fv.count) for fv in values] for name, values in (results.facets or {}).items()})
+
+
 def compare(mix, svc_results, raw_results, fts_results):
     """(mismatches between the service and plain Whoosh: totals, the page's hits in order,
     facet counts; FTS5's totals that differ from plain Whoosh's, for information)."""
@@ -36,12 +54,11 @@ def compare(mix, svc_results, raw_results, fts_results):
         s, w = svc_results[i], raw_results[i]
         if s.total != w.total:
             mismatches.append({"query": item["label"], "what": "total", "service": s.total, "raw": w.total})
-        service_ids = [str(hit.source.pk) for hit in s.hits]
-        if s.page == item["page"] and service_ids != [str(pk) for pk in w.ids]:
+        if s.page == item["page"] and s.ids != [str(pk) for pk in w.ids]:
             # (A page past the end: the service shows the last page, raw Whoosh nothing.)
-            mismatches.append({"query": item["label"], "what": "hits", "service": service_ids,
+            mismatches.append({"query": item["label"], "what": "hits", "service": s.ids,
                                "raw": [str(pk) for pk in w.ids]})
-        mismatches += _facet_mismatches(item["label"], s.facets or {}, w.facets)
+        mismatches += _facet_mismatches(item["label"], s.facets, w.facets)
         if fts_results[i].total != w.total:
             fts_total_diff.append({"query": item["label"], "fts5": fts_results[i].total, "raw": w.total})
     return mismatches, fts_total_diff
@@ -52,12 +69,12 @@ def _facet_mismatches(label, service_facets, raw_facets):
     for name, values in service_facets.items():
         if name not in raw_facets:
             continue
-        for fv in values:
-            if not fv.count and fv.value not in raw_facets[name]:
+        for value, count in values:
+            if not count and value not in raw_facets[name]:
                 continue  # a selected value shown with 0
-            expected = raw_facets[name].get(fv.value, 0)
-            if fv.count != expected:
-                out.append({"query": label, "what": f"facet {name}={fv.value}", "service": fv.count, "raw": expected})
+            expected = raw_facets[name].get(value, 0)
+            if count != expected:
+                out.append({"query": label, "what": f"facet {name}={value}", "service": count, "raw": expected})
     return out
 
 

@@ -112,6 +112,7 @@ def test_the_name_kinds_are_measured_against_both_baselines():
            for kind in ("alias", "alias:exact", "alias:word", "common")]
     times = {
         "service": {0: [30.0, 30.0], 1: [10.0, 10.0], 2: [25.0, 25.0], 3: [20.0, 150.0]},
+        "service_cpu": {0: [20.0, 20.0], 1: [10.0, 10.0], 2: [16.0, 16.0], 3: [18.0, 18.0]},
         "cold": {0: [90.0], 1: [12.0], 2: [30.0], 3: [21.0]},
         "raw": {i: [5.0] for i in range(4)}, "fts5": {i: [1.0] for i in range(4)},
     }
@@ -120,6 +121,7 @@ def test_the_name_kinds_are_measured_against_both_baselines():
     assert per_kind["alias"]["vs_exact"] == 3.0
     assert per_kind["alias"]["vs_word"] == 1.2
     assert per_kind["alias"]["first_vs_word"] == 3.0
+    assert per_kind["alias"]["cpu_vs_word"] == 1.25
     assert per_kind["alias:word"]["hits_unfiltered"] == 14
     check = name_queries.target_check(per_kind, docs=2000)
     rows = {r["kind"]: r for r in check["rows"]}
