@@ -20,6 +20,11 @@ def pct(values, p):
     return round(values[lo] + (values[hi] - values[lo]) * (k - lo), 2)
 
 
+def flat(by_query, indexes):
+    """The times of the queries at `indexes`, in one list ({index: [ms]} -> [ms])."""
+    return [t for i in indexes for t in by_query[i]]
+
+
 def machine():
     model = ""
     try:

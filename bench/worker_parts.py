@@ -15,17 +15,17 @@ PER_PAGE = 10
 
 def time_rounds(label, ask, mix, rounds):
     """ask(item) for each item of the mix: a warm-up round, then `rounds` timed ones.
-    Returns ({index: [wall ms]}, [CPU ms], {index: last result})."""
+    Returns ({index: [wall ms]}, {index: [CPU ms]}, {index: last result})."""
     from tqdm import tqdm
 
-    times, cpu, results = {i: [] for i in range(len(mix))}, [], {}
+    times, cpu, results = {i: [] for i in range(len(mix))}, {i: [] for i in range(len(mix))}, {}
     for r in range(rounds + 1):
         for i, item in enumerate(tqdm(mix, desc=label, unit="q", file=sys.stderr, leave=False)):
             c0, t0 = time.process_time(), time.perf_counter()
             results[i] = ask(item)
             if r:
                 times[i].append((time.perf_counter() - t0) * 1000)
-                cpu.append((time.process_time() - c0) * 1000)
+                cpu[i].append((time.process_time() - c0) * 1000)
     return times, cpu, results
 
 
