@@ -132,12 +132,13 @@ def target_check(per_kind, docs):
 
 
 def print_kinds(per_kind, check):
-    print(f"{'by query kind (ms)':<22}{'p50':>7}{'p95':>7}{'first':>7}{'1st max':>8}{'raw':>7}"
+    print(f"{'by query kind (ms)':<22}{'p50':>7}{'p95':>7}{'CPU':>7}{'first':>7}{'1st max':>8}{'raw':>7}"
           f"{'fts5':>7}{'÷exact':>7}{'÷word':>7}{'hits':>7}  query")
     for kind, v in per_kind.items():
         ratios = "".join(f"{v[k]:>7.2f}" if v.get(k) is not None else f"{'':>7}" for k in ("vs_exact", "vs_word"))
         q = v["q"] + (" (exact=1)" if v.get("exact") else "")
-        print(f"{kind:<22}{v['service']:>7.1f}{v['service_p95']:>7.1f}{v['first_ms']:>7.1f}{v['first_max_ms']:>8.1f}"
+        print(f"{kind:<22}{v['service']:>7.1f}{v['service_p95']:>7.1f}{v['service_cpu']:>7.1f}"
+              f"{v['first_ms']:>7.1f}{v['first_max_ms']:>8.1f}"
               f"{v['raw_whoosh']:>7.1f}{v['fts5']:>7.1f}{ratios}{v['hits_unfiltered']:>7}  {q}")
     over = [r["kind"] for r in check["rows"] if not r["p95_ok"]]
     print(f"target: every kind's service p95 <= {check['rows'][0]['p95_limit_ms']:.0f} ms: "
