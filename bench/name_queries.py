@@ -55,8 +55,8 @@ def name_texts(raw, parse, vocabulary):
 def reach_words(raw, reach, parse, vocabulary):
     """kind -> the plain word whose document frequency is nearest the kind's reach: an
     English word of `vocabulary` (as written, not the index's stem of it: "since", not
-    "sinc") that the index holds and the service does not widen; ties go to the first in
-    alphabetical order."""
+    "sinc") that the index holds and the service does not widen. Between two frequencies
+    as near, the smaller; among words of one frequency, the first in alphabetical order."""
     analyzer = raw.schema["text"].analyzer
     written = {}  # the index's term -> the shortest word written that stems to it
     for word in sorted(set(vocabulary), key=lambda w: (len(w), w)):
@@ -70,9 +70,12 @@ def reach_words(raw, reach, parse, vocabulary):
     out = {}
     for kind, target in reach.items():
         at = bisect.bisect_left(frequencies, target)
-        nearest = min(range(max(0, at - 1), min(len(candidates), at + 1)),
-                      key=lambda i: (abs(frequencies[i] - target), candidates[i][1]), default=None)
-        out[kind] = candidates[nearest][1] if nearest is not None else "government"
+        near = [frequencies[i] for i in (at - 1, at) if 0 <= i < len(frequencies)]
+        if not near:
+            out[kind] = "government"
+            continue
+        df = min(near, key=lambda df: (abs(df - target), df))
+        out[kind] = candidates[bisect.bisect_left(frequencies, df)][1]
     return out
 
 

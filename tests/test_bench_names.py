@@ -75,12 +75,12 @@ def test_the_generator_is_deterministic(corpus, tmp_path):
 
 @pytest.fixture
 def small_index(tmp_path):
-    """'running' in 3 documents, 'borders' in 5, 'taliban' in 4, 'tiny' in 1."""
+    """'running' in 3 documents, 'borders' and 'crossing' in 5, 'taliban' in 4, 'tiny' in 1."""
     schema = Schema(id=ID(stored=True, unique=True), django_id=ID(stored=True),
                     text=TEXT(analyzer=StemmingAnalyzer()), title=TEXT(analyzer=StemmingAnalyzer()))
     ix = index.create_in(str(tmp_path), schema, indexname="MAIN")
     writer = ix.writer()
-    words = ["running"] * 3 + ["borders"] * 5 + ["taliban"] * 4 + ["tiny"]
+    words = ["running"] * 3 + ["borders"] * 5 + ["crossing"] * 5 + ["taliban"] * 4 + ["tiny"]
     for n, word in enumerate(words):
         writer.add_document(id=str(n), django_id=str(n), text=f"{word} report", title="")
     writer.commit()
@@ -94,14 +94,15 @@ def widens_taliban(word, exact):
 
 
 def test_a_reach_word_is_the_written_word_whose_frequency_is_nearest(small_index):
-    vocabulary = ["running", "borders", "border", "taliban", "tiny", "report", "the"]
+    vocabulary = ["running", "crossing", "borders", "border", "taliban", "tiny", "report", "the"]
     words = name_queries.reach_words(small_index, {"three": 3, "four": 4, "five": 6, "one": 1}, widens_taliban,
                                      vocabulary)
     assert words["three"] == "running"
-    # 4 documents: "taliban", but the service widens it: of the plain words at 3 and 5
-    # documents, the first in alphabetical order.
-    assert words["four"] == "border"
-    # "borders" and "border" share their stem: the shorter word as written is asked.
+    # 4 documents: "taliban", but the service widens it; of the plain words at 3 and 5
+    # documents, the smaller reach.
+    assert words["four"] == "running"
+    # "borders" and "border" share their stem: the shorter word as written is asked; it
+    # comes before "crossing", of the same reach.
     assert words["five"] == "border"
     assert words["one"] == "tiny"
     assert small_index.count("border") == 5
