@@ -359,7 +359,7 @@ def worker(args):
     # ---- service
     cpu_by_query = {i: [] for i in range(len(mix))}
 
-    def run_service(label, n_rounds, timed=True, collapse=False):
+    def run_service(label, n_rounds, collapse=False):
         times = {i: [] for i in range(len(mix))}
         results = {}
         for _ in range(n_rounds):
