@@ -14,11 +14,12 @@ Zipf-like distributions, so facet counts are skewed the way a real archive is (a
 countries and groups everywhere, a long tail). Names come from sources/data/countries.json
 and organisations.json when present, else from a small built-in list. Person names are
 drawn from a Zipf-distributed synthetic vocabulary, which gives the corpus genuinely rare
-words (RARE_WORD is one, used by the benchmark's fixed query mix).
+words (RARE_WORD is one, used by the benchmark's fixed query mix). Curated people in their
+other spellings, and Russian text, come from bench/name_text.py.
 
 Deterministic: each article depends only on (seed, its number), whatever --jobs is.
 --manifest writes one JSON line per article with the ground truth (title, outlet, date,
-precision, countries, organisations, years) for checking extraction.
+precision, countries, organisations, years, people, language) for checking extraction.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ import time
 from multiprocessing import Pool
 from pathlib import Path
 
+import name_text
 import reprint_copies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -524,7 +526,7 @@ class Generator:
             "organisations": [o[0] for o, shown in zip(orgs, onames) if shown in text],
             "years": mentioned,
         }
-        return text, meta
+        return name_text.add_names(self.seed, number, text, meta)
 
 
 def path_for(out, number):

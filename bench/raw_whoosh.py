@@ -106,6 +106,10 @@ class RawWhoosh:
     def close(self):
         self.searcher.close()
 
+    def count(self, q):
+        """How many documents the query matches (no filters, facets or page)."""
+        return len(self.searcher.search(self.parser.parse(q), limit=1))
+
     def _filter(self, filters, skip=None):
         terms = []
         for name, values in (filters or {}).items():

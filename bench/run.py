@@ -15,15 +15,20 @@ touched) it:
     index filled by `index repair`, one process);
  4. in a separate worker process (so its peak RSS is the query mix's, worker_rss_mb):
     builds the SQLite FTS5 baseline from the same Sources (bench/fts5.py), then runs a
-    FIXED mix of queries (a rare word, a common word, two words, a phrase, a prefix*, each
-    with 0..3 facet filters, sorted by relevance and by date, page 1 and a deep page)
-    through sources.search.search() (search_p50/p95), renders /search/ through Django's
-    test client (page_p50/p95), runs the same mix on raw Whoosh (bench/raw_whoosh.py)
-    and FTS5, checks that the service's totals, hits (in order) and facet counts equal raw Whoosh's,
-    saves one Source through the ORM in a transaction (as the admin does) and polls the
-    service until the change is searchable (update_visible_ms), and profiles the service
-    on a common word with three facet filters (cProfile);
- 5. prints a table and writes the JSON.
+    FIXED mix of queries (a rare word, a common word, two words, a phrase, a prefix*, and
+    the names of bench/name_queries.py: organisation aliases, an organisation's name
+    quoted and plain, people's other spellings, a Cyrillic name, each beside its exact=1
+    and a plain word of the same reach; each with 0..3 facet filters, sorted by relevance
+    and by date, page 1 and a deep page) through sources.search.search()
+    (search_p50/p95), renders /search/ through Django's test client (page_p50/p95), runs
+    the same mix on raw Whoosh (bench/raw_whoosh.py) and FTS5, asking them what the
+    service's own parse wrote (a name widened to its other names), checks that the
+    service's totals, hits (in order) and facet counts equal raw Whoosh's, saves one
+    Source through the ORM in a transaction (as the admin does) and polls the service
+    until the change is searchable (update_visible_ms), and profiles the service on a
+    common word with three facet filters (cProfile);
+ 5. prints a table (per query kind: p50, p95, first run, ratios to the baselines, issue
+    19's targets) and writes the JSON. Exit 1 on any mismatch with raw Whoosh.
 
 --reuse with --data-dir skips steps 1-3 when that directory already holds a finished
 corpus/import/index of the same size; --prepare-only stops after them (a 100,000-article
@@ -35,11 +40,9 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import re
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,6 +53,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(BENCH))
 
+from bench_util import dir_mb, flat, git_commit, machine, pct, vm_hwm_mb  # noqa: E402
+
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 CPU_SECONDS = {}  # label -> CPU seconds of that manage.py step (robust to a noisy machine)
 OUTPUT = {}  # label -> what that manage.py step printed
@@ -58,63 +63,6 @@ DEEP_PAGE = 20  # results 191-200
 
 
 # ============================================================================ helpers
-
-def pct(values, p):
-    if not values:
-        return None
-    values = sorted(values)
-    k = (len(values) - 1) * p / 100.0
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return round(values[lo] + (values[hi] - values[lo]) * (k - lo), 2)
-
-
-def machine():
-    model = ""
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        for line in open("/proc/meminfo"):
-            if line.startswith("MemTotal"):
-                mem = f"{int(line.split()[1]) / 1024 / 1024:.0f} GB"
-    except OSError:
-        pass
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": model or platform.processor(),
-        "memory": mem,
-        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
-
-
-def git_commit():
-    try:
-        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                                capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=30).stdout.strip()
-        return (commit + ("+dirty" if dirty else "")) or None
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def dir_mb(path):
-    total = 0
-    for dirpath, _, files in os.walk(path):
-        for f in files:
-            try:
-                total += os.path.getsize(os.path.join(dirpath, f))
-            except OSError:
-                pass
-    return round(total / 1e6, 1)
-
 
 def run_manage(args, env, label):
     print(f"\n== {label}: manage.py {' '.join(args)}", flush=True)
@@ -287,7 +235,9 @@ def main(argv=None):
         report["search_vs_raw_whoosh_p50"] = round(report["search_p50_ms"] / report["raw_whoosh_p50_ms"], 2)
     if report.get("search_p50_ms") and report.get("fts5_p50_ms"):
         report["search_vs_fts5_p50"] = round(report["search_p50_ms"] / report["fts5_p50_ms"], 2)
-    print_table(report)
+    import report_table
+
+    report_table.print_table(report)
     if args.json:
         out = Path(args.json)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -296,103 +246,26 @@ def main(argv=None):
     return 1 if report.get("mismatch_count") else 0
 
 
-TABLE = [
-    ("docs", "articles", ""),
-    ("import_docs_per_s", "import (incl. its index batch)", "docs/s"),
-    ("import_store_docs_per_s", "  of which read + store", "docs/s"),
-    ("import_index_docs_per_s", "  of which its index batch", "docs/s"),
-    ("index_docs_per_s", "index build", "docs/s"),
-    ("versions_precision", "versions found: precision (pairs)", ""),
-    ("versions_recall", "versions found: recall (pairs)", ""),
-    ("text_overlap_rows", "pairs sharing text (versions + passages)", ""),
-    ("detect_versions_ms_per_doc", "detect_versions over the archive, per article", "ms"),
-    ("search_p50_ms", "search service p50", "ms"),
-    ("search_p95_ms", "search service p95", "ms"),
-    ("search_collapsed_p50_ms", "  versions collapsed (the default) p50", "ms"),
-    ("search_collapsed_p95_ms", "  versions collapsed (the default) p95", "ms"),
-    ("search_cold_p50_ms", "  first run of each query (cold caches) p50", "ms"),
-    ("search_cold_p95_ms", "  first run of each query (cold caches) p95", "ms"),
-    ("search_cold_max_ms", "  first run of each query (cold caches) max", "ms"),
-    ("page_p50_ms", "/search/ page p50", "ms"),
-    ("page_p95_ms", "/search/ page p95", "ms"),
-    ("page_over_service_p50_ms", "page minus a service call before it, p50", "ms"),
-    ("page_over_service_p95_ms", "page minus a service call before it, p95", "ms"),
-    ("page_own_p50_ms", "page minus the service call in it, p50", "ms"),
-    ("page_own_p95_ms", "page minus the service call in it, p95", "ms"),
-    ("raw_whoosh_p50_ms", "raw Whoosh p50", "ms"),
-    ("raw_whoosh_p95_ms", "raw Whoosh p95", "ms"),
-    ("raw_whoosh_cached_p50_ms", "raw Whoosh, facet lists cached p50", "ms"),
-    ("raw_whoosh_cached_p95_ms", "raw Whoosh, facet lists cached p95", "ms"),
-    ("fts5_p50_ms", "SQLite FTS5 p50", "ms"),
-    ("fts5_p95_ms", "SQLite FTS5 p95", "ms"),
-    ("search_vs_raw_whoosh_p50", "service p50 / raw Whoosh p50", "x"),
-    ("search_cpu_p50_ms", "search service CPU p50", "ms"),
-    ("page_cpu_p50_ms", "/search/ page CPU p50", "ms"),
-    ("raw_whoosh_cpu_p50_ms", "raw Whoosh CPU p50", "ms"),
-    ("raw_whoosh_cached_cpu_p50_ms", "raw Whoosh cached facets CPU p50", "ms"),
-    ("fts5_cpu_p50_ms", "SQLite FTS5 CPU p50", "ms"),
-    ("import_docs_per_cpu_s", "import per CPU-second", "docs"),
-    ("index_docs_per_cpu_s", "index build per CPU-second", "docs"),
-    ("update_visible_ms", "admin save -> searchable", "ms"),
-    ("worker_rss_mb", "worker peak RSS", "MB"),
-    ("index_mb", "Whoosh index", "MB"),
-    ("fts5_mb", "FTS5 file", "MB"),
-    ("mismatch_count", "service vs raw Whoosh mismatches", ""),
-]
-
-
-def print_table(r):
-    print("\n" + "=" * 60)
-    print(f"The Archive benchmark  {r['date']}  commit {r.get('git_commit')}")
-    m = r["machine"]
-    print(f"{m['nproc']} CPUs ({m['cpu']}), {m['memory']}, load avg at start {m['loadavg_at_start']}, "
-          f"at end {m.get('loadavg_at_end')}")
-    print("-" * 60)
-    for key, label, unit in TABLE:
-        value = r.get(key)
-        if value is None:
-            continue
-        if isinstance(value, float):
-            value = f"{value:,.1f}" if value >= 10 else f"{value:,.2f}"
-        elif isinstance(value, int):
-            value = f"{value:,}"
-        print(f"{label:<36} {value:>12} {unit}")
-    if r.get("per_kind"):
-        print("-" * 60)
-        print(f"{'p50 by query kind (ms)':<22}{'service':>10}{'raw':>10}{'fts5':>10}")
-        for kind, v in r["per_kind"].items():
-            print(f"{kind:<22}{v.get('service', 0):>10.1f}{v.get('raw_whoosh', 0):>10.1f}{v.get('fts5', 0):>10.1f}")
-    if r.get("entity_pages"):
-        import entity_pages
-
-        print("-" * 60)
-        entity_pages.print_table(r["entity_pages"])
-    for mm in (r.get("mismatches") or [])[:10]:
-        print("MISMATCH", mm)
-    if r.get("profile_top"):
-        print("-" * 60)
-        print("profile: service, common word + 3 facet filters (cumulative s, top)")
-        for row in r["profile_top"][:12]:
-            print(f"  {row['cum_s']:>7.3f} {row['tot_s']:>7.3f} {row['calls']:>8}  {row['func']}")
-    print("=" * 60)
-    print(f"total {r.get('total_s')} s")
-
 
 # ============================================================================ worker
 
-KINDS = ("rare", "common", "two_words", "phrase", "prefix")
+#: The mix's first kinds: the headline figures (search_p50_ms ...) are theirs alone, so that
+#: they compare with earlier runs; the name kinds are reported per kind.
+PLAIN_KINDS = ("rare", "common", "two_words", "phrase", "prefix")
 
 
-def query_mix(rare_word, facet_picks):
-    """The FIXED mix: 5 queries x 4 filter sets x 2 sorts x 2 pages = 80."""
-    import generate  # noqa: F401  (RARE_WORD comes from there)
-
+def query_mix(rare_word, facet_picks, name_texts):
+    """The FIXED mix: each plain kind x 4 filter sets x 2 sorts x 2 pages, each name kind
+    and baseline of bench/name_queries.py with the first and third filter sets only
+    (none; a country and an organisation), to keep the mix's time at 100,000 articles
+    within reach."""
     texts = {
-        "rare": rare_word,
-        "common": "government",
-        "two_words": "border security",
-        "phrase": '"Central Asia"',
-        "prefix": "extrem*",
+        "rare": {"q": rare_word},
+        "common": {"q": "government"},
+        "two_words": {"q": "border security"},
+        "phrase": {"q": '"Central Asia"'},
+        "prefix": {"q": "extrem*"},
+        **name_texts,
     }
     c1, c2 = facet_picks["country"][:2]
     o1 = facet_picks["organisation"][0]
@@ -404,25 +277,17 @@ def query_mix(rare_word, facet_picks):
         {"country": [c2], "organisation": [o1], "year": [y1]},
     ]
     mix = []
-    for kind in KINDS:
+    for kind, text in texts.items():
         for fi, filters in enumerate(filter_sets):
+            if kind not in PLAIN_KINDS and fi not in (0, 2):
+                continue
             for sort in ("relevance", "newest"):
                 for page in (1, DEEP_PAGE):
                     mix.append({
-                        "label": f"{kind}/f{fi}/{sort}/p{page}", "kind": kind, "q": texts[kind],
-                        "filters": filters, "sort": sort, "page": page,
+                        "label": f"{kind}/f{fi}/{sort}/p{page}", "kind": kind, "q": text["q"],
+                        "exact": text.get("exact", False), "filters": filters, "sort": sort, "page": page,
                     })
     return mix
-
-
-def vm_hwm_mb():
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def worker(args):
@@ -436,9 +301,13 @@ def worker(args):
     from django.test import Client
     from tqdm import tqdm
 
+    import entity_pages
     import fts5
     import generate
+    import name_queries
     import raw_whoosh
+    import search_pages
+    import worker_parts
     from sources import search as svc
     from sources.facets import UNDATED
     from sources.models import Source
@@ -456,7 +325,7 @@ def worker(args):
         return svc.SearchQuery(
             q=item["q"], country=tuple(f.get("country", ())),
             organisation=tuple(f.get("organisation", ())), year=tuple(f.get("year", ())),
-            sort=item["sort"], page=item["page"], collapse=collapse,
+            sort=item["sort"], page=item["page"], collapse=collapse, exact=item["exact"],
         )
 
     # ---- facet values for the fixed mix: from the service, on the common word
@@ -475,13 +344,22 @@ def worker(args):
     }
     out["facet_picks"] = picks
     out["rare_word"] = generate.RARE_WORD
-    mix = query_mix(generate.RARE_WORD, picks)
+    index_path = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
+    raw = raw_whoosh.RawWhoosh(index_path)
+    vocabulary = re.findall(r"\b[a-z]+\b", " ".join(generate.seed_sentences() + generate.TEMPLATES))
+    name_texts, out["name_reach"] = name_queries.name_texts(raw, lambda q, exact: svc._parse(q, exact), vocabulary)
+    raw.close()
+    mix = query_mix(generate.RARE_WORD, picks, name_texts)
+    for item in mix:
+        # What plain Whoosh and FTS5 are asked: the service's own parse (a name widened).
+        item["raw_q"] = svc._parse(item["q"], item["exact"]).expression
     out["queries"] = len(mix)
+    plain = [i for i, item in enumerate(mix) if item["kind"] in PLAIN_KINDS]
 
     # ---- service
-    cpu_times = []
+    cpu_by_query = {i: [] for i in range(len(mix))}
 
-    def run_service(label, n_rounds, timed=True, collapse=False):
+    def run_service(label, n_rounds, collapse=False):
         times = {i: [] for i in range(len(mix))}
         results = {}
         for _ in range(n_rounds):
@@ -490,90 +368,36 @@ def worker(args):
                 c0, t0 = time.process_time(), time.perf_counter()
                 res = svc.search(q, per_page=PER_PAGE)
                 times[i].append((time.perf_counter() - t0) * 1000)
-                cpu_times.append((time.process_time() - c0) * 1000)
-                results[i] = res
+                cpu_by_query[i].append((time.process_time() - c0) * 1000)
+                results[i] = worker_parts.Answer.of(res)
         return times, results
 
     # The warm-up round is the first time each query runs in this process: per-segment
     # caches (term and phrase bitsets, facet sets, postings arrays) are cold.
     cold_times, _ = run_service("service warm-up (cold caches)", 1)
-    cold = [t for ts in cold_times.values() for t in ts]
+    cold = flat(cold_times, plain)
     out["search_cold_p50_ms"], out["search_cold_p95_ms"] = pct(cold, 50), pct(cold, 95)
     out["search_cold_max_ms"] = round(max(cold), 1)
-    cpu_times.clear()
+    cpu_by_query = {i: [] for i in range(len(mix))}
     svc_times, svc_results = run_service("service", rounds)
-    out["search_cpu_p50_ms"], out["search_cpu_p95_ms"] = pct(cpu_times, 50), pct(cpu_times, 95)
-    flat = [t for ts in svc_times.values() for t in ts]
-    out["search_p50_ms"], out["search_p95_ms"] = pct(flat, 50), pct(flat, 95)
+    svc_cpu = cpu_by_query
+    out["search_cpu_p50_ms"], out["search_cpu_p95_ms"] = pct(flat(svc_cpu, plain), 50), pct(flat(svc_cpu, plain), 95)
+    out["search_p50_ms"], out["search_p95_ms"] = pct(flat(svc_times, plain), 50), pct(flat(svc_times, plain), 95)
     print(f"service: p50 {out['search_p50_ms']} ms, p95 {out['search_p95_ms']} ms", file=sys.stderr)
     run_service("service, versions collapsed (warm-up)", 1, collapse=True)
     collapsed, _ = run_service("service, versions collapsed", rounds, collapse=True)
-    flat = [t for ts in collapsed.values() for t in ts]
-    out["search_collapsed_p50_ms"], out["search_collapsed_p95_ms"] = pct(flat, 50), pct(flat, 95)
+    out["search_collapsed_p50_ms"] = pct(flat(collapsed, plain), 50)
+    out["search_collapsed_p95_ms"] = pct(flat(collapsed, plain), 95)
 
     # ---- page through Django's test client
     client = Client()
-
-    def params(item):
-        p = {"q": item["q"], "sort": item["sort"], "page": item["page"], "collapse": "0"}
-        for k, v in item["filters"].items():
-            p[k] = v
-        return p
-
-    for item in mix[:10]:
-        client.get("/search/", params(item))
-    plain_search = svc.search
-    inner_ms = []
-
-    def timed_search(*args, **kwargs):  # the service call inside a page request
-        t0 = time.perf_counter()
-        try:
-            return plain_search(*args, **kwargs)
-        finally:
-            inner_ms.append((time.perf_counter() - t0) * 1000)
-
-    page_times, page_cpu, over_service, page_own, bad_status = [], [], [], [], {}
-    for _ in range(rounds):
-        for item in tqdm(mix, desc="page", unit="q", file=sys.stderr, leave=False):
-            # The same query through the service just before its page: page minus service
-            # per query, less exposed to the machine's drift between the two phases than
-            # the difference of their percentiles, but it still carries the service's
-            # jitter between two calls of one query (±20 ms at 100k). The page's own
-            # cost, exactly: the request minus the service call inside it.
-            t0 = time.perf_counter()
-            plain_search(service_query(item), per_page=PER_PAGE)
-            service_ms = (time.perf_counter() - t0) * 1000
-            inner_ms.clear()
-            svc.search = timed_search
-            c0, t0 = time.process_time(), time.perf_counter()
-            try:
-                resp = client.get("/search/", params(item))
-            finally:
-                svc.search = plain_search
-            page_times.append((time.perf_counter() - t0) * 1000)
-            page_cpu.append((time.process_time() - c0) * 1000)
-            over_service.append(page_times[-1] - service_ms)
-            page_own.append(page_times[-1] - sum(inner_ms))
-            if resp.status_code != 200:
-                bad_status[item["label"]] = resp.status_code
-    out["page_p50_ms"], out["page_p95_ms"] = pct(page_times, 50), pct(page_times, 95)
-    out["page_cpu_p50_ms"], out["page_cpu_p95_ms"] = pct(page_cpu, 50), pct(page_cpu, 95)
-    out["page_over_service_p50_ms"] = pct(over_service, 50)
-    out["page_over_service_p95_ms"] = pct(over_service, 95)
-    out["page_own_p50_ms"], out["page_own_p95_ms"] = pct(page_own, 50), pct(page_own, 95)
-    if bad_status:
-        out["page_bad_status"] = bad_status
+    out.update(search_pages.measure(client, svc, mix, service_query, rounds, plain))
     out["worker_rss_mb"] = vm_hwm_mb()  # peak after the service + page mix
     print(f"page: p50 {out['page_p50_ms']} ms, p95 {out['page_p95_ms']} ms; "
           f"worker peak RSS {out['worker_rss_mb']} MB", file=sys.stderr)
 
     # ---- entity pages (/countries/tj/, /people/<slug>/ ...)
-    import entity_pages
-
     out["entity_pages"] = entity_pages.measure(client, rounds)
-
-    # ---- update visibility: save through the ORM in a transaction, as the admin does
-    out.update(update_visible(svc, Source, transaction))
 
     # ---- raw Whoosh on the same index
     db_path = Path(settings.DATABASES["default"]["NAME"])
@@ -590,40 +414,28 @@ def worker(args):
             con.close()
         return {str(r[0]): f"{r[1]}\n\n{r[2]}" for r in rows}
 
-    index_path = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
     t0 = time.perf_counter()
     raw = raw_whoosh.RawWhoosh(index_path, text_lookup=text_lookup)
     out["raw_whoosh_open_ms"] = round((time.perf_counter() - t0) * 1000, 1)
-    raw_times = {i: [] for i in range(len(mix))}
-    raw_cpu = []
-    raw_results = {}
-    for r in range(rounds + 1):  # first round is the warm-up
-        for i, item in enumerate(tqdm(mix, desc="raw whoosh", unit="q", file=sys.stderr, leave=False)):
-            c0, t0 = time.process_time(), time.perf_counter()
-            res = raw.query(item["q"], item["filters"], item["sort"], item["page"], PER_PAGE)
-            if r:
-                raw_times[i].append((time.perf_counter() - t0) * 1000)
-                raw_cpu.append((time.process_time() - c0) * 1000)
-            raw_results[i] = res
-    flat = [t for ts in raw_times.values() for t in ts]
-    out["raw_whoosh_p50_ms"], out["raw_whoosh_p95_ms"] = pct(flat, 50), pct(flat, 95)
-    out["raw_whoosh_cpu_p50_ms"], out["raw_whoosh_cpu_p95_ms"] = pct(raw_cpu, 50), pct(raw_cpu, 95)
+    raw_times, raw_cpu, raw_results = worker_parts.time_rounds(
+        "raw whoosh", lambda item: raw.query(item["raw_q"], item["filters"], item["sort"], item["page"], PER_PAGE),
+        mix, rounds)
+    out["raw_whoosh_p50_ms"], out["raw_whoosh_p95_ms"] = pct(flat(raw_times, plain), 50), pct(flat(raw_times, plain), 95)
+    out["raw_whoosh_cpu_p50_ms"], out["raw_whoosh_cpu_p95_ms"] = pct(flat(raw_cpu, plain), 50), pct(flat(raw_cpu, plain), 95)
     raw.close()
 
     # ---- experiment: the same, with facet value lists cached per segment (see
     # raw_whoosh._CachedOverlapping): what the backend would gain from such a cache.
+    # The plain kinds only: an experiment, not a check.
     raw = raw_whoosh.RawWhoosh(index_path, text_lookup=text_lookup, cached_facets=True)
-    cached_times, cached_cpu, cached_diff = [], [], 0
-    for r in range(rounds + 1):
-        for i, item in enumerate(tqdm(mix, desc="raw whoosh, cached facets", unit="q", file=sys.stderr, leave=False)):
-            c0, t0 = time.process_time(), time.perf_counter()
-            res = raw.query(item["q"], item["filters"], item["sort"], item["page"], PER_PAGE)
-            if r:
-                cached_times.append((time.perf_counter() - t0) * 1000)
-                cached_cpu.append((time.process_time() - c0) * 1000)
-            elif res.total != raw_results[i].total or res.facets != raw_results[i].facets:
-                cached_diff += 1
+    cached_times, cached_cpu, cached_results = worker_parts.time_rounds(
+        "raw whoosh, cached facets",
+        lambda item: raw.query(item["raw_q"], item["filters"], item["sort"], item["page"], PER_PAGE),
+        [mix[i] for i in plain], rounds)
+    cached_diff = sum(1 for j, res in cached_results.items()
+                      if res.total != raw_results[plain[j]].total or res.facets != raw_results[plain[j]].facets)
     raw.close()
+    cached_times, cached_cpu = flat(cached_times, range(len(plain))), flat(cached_cpu, range(len(plain)))
     out["raw_whoosh_cached_p50_ms"], out["raw_whoosh_cached_p95_ms"] = pct(cached_times, 50), pct(cached_times, 95)
     out["raw_whoosh_cached_cpu_p50_ms"], out["raw_whoosh_cached_cpu_p95_ms"] = pct(cached_cpu, 50), pct(cached_cpu, 95)
     out["raw_whoosh_cached_differs"] = cached_diff
@@ -632,165 +444,44 @@ def worker(args):
     fts_path = data_dir / "fts5.sqlite3"
     if not fts_path.exists():
         t0 = time.perf_counter()
-        n = fts5.build(str(fts_path), fts_rows(Source))
+        n = fts5.build(str(fts_path), worker_parts.fts_rows(Source))
         secs = time.perf_counter() - t0
         out["fts5_build_docs_per_s"] = round(n / secs, 1) if secs else None
     fts = fts5.Fts5(str(fts_path))
-    fts_times = {i: [] for i in range(len(mix))}
-    fts_cpu = []
-    fts_results = {}
-    for r in range(rounds + 1):
-        for i, item in enumerate(tqdm(mix, desc="fts5", unit="q", file=sys.stderr, leave=False)):
-            c0, t0 = time.process_time(), time.perf_counter()
-            res = fts.query(item["q"], item["filters"], item["sort"], item["page"], PER_PAGE)
-            if r:
-                fts_times[i].append((time.perf_counter() - t0) * 1000)
-                fts_cpu.append((time.process_time() - c0) * 1000)
-            fts_results[i] = res
-    flat = [t for ts in fts_times.values() for t in ts]
-    out["fts5_p50_ms"], out["fts5_p95_ms"] = pct(flat, 50), pct(flat, 95)
-    out["fts5_cpu_p50_ms"], out["fts5_cpu_p95_ms"] = pct(fts_cpu, 50), pct(fts_cpu, 95)
+    fts_times, fts_cpu, fts_results = worker_parts.time_rounds(
+        "fts5", lambda item: fts.query(item["raw_q"], item["filters"], item["sort"], item["page"], PER_PAGE),
+        mix, rounds)
+    out["fts5_p50_ms"], out["fts5_p95_ms"] = pct(flat(fts_times, plain), 50), pct(flat(fts_times, plain), 95)
+    out["fts5_cpu_p50_ms"], out["fts5_cpu_p95_ms"] = pct(flat(fts_cpu, plain), 50), pct(flat(fts_cpu, plain), 95)
 
     # ---- correctness: service vs raw Whoosh (totals, the page's hits in order, facet counts)
-    mismatches, fts_total_diff = [], []
-    for i, item in enumerate(mix):
-        s, w = svc_results[i], raw_results[i]
-        if s.total != w.total:
-            mismatches.append({"query": item["label"], "what": "total", "service": s.total, "raw": w.total})
-        service_ids = [str(hit.source.pk) for hit in s.hits]
-        if s.page == item["page"] and service_ids != [str(i) for i in w.ids]:
-            # (A page past the end: the service shows the last page, raw Whoosh nothing.)
-            mismatches.append({"query": item["label"], "what": "hits", "service": service_ids,
-                               "raw": [str(i) for i in w.ids]})
-        for name, values in (s.facets or {}).items():
-            if name not in w.facets:
-                continue
-            for fv in values:
-                if not fv.count and fv.value not in w.facets[name]:
-                    continue  # a selected value shown with 0
-                expected = w.facets[name].get(fv.value, 0)
-                if fv.count != expected:
-                    mismatches.append({"query": item["label"], "what": f"facet {name}={fv.value}",
-                                       "service": fv.count, "raw": expected})
-        if fts_results[i].total != w.total:
-            fts_total_diff.append({"query": item["label"], "fts5": fts_results[i].total, "raw": w.total})
+    mismatches, fts_total_diff = worker_parts.compare(mix, svc_results, raw_results, fts_results)
     out["mismatch_count"] = len(mismatches)
     out["mismatches"] = mismatches[:50]
     out["fts5_total_differs"] = fts_total_diff[:20]
     out["fts5_total_differs_count"] = len(fts_total_diff)
 
     # ---- per query kind and per query
-    per_kind, per_query = {}, []
-    for kind in KINDS:
-        idx = [i for i, it in enumerate(mix) if it["kind"] == kind]
-        per_kind[kind] = {
-            "service": pct([t for i in idx for t in svc_times[i]], 50),
-            "raw_whoosh": pct([t for i in idx for t in raw_times[i]], 50),
-            "fts5": pct([t for i in idx for t in fts_times[i]], 50),
-            "hits_unfiltered": raw_results[idx[0]].total,
-        }
-    for i, item in enumerate(mix):
-        per_query.append({
-            "query": item["label"], "q": item["q"], "filters": item["filters"],
-            "total": svc_results[i].total, "service_ms": round(min(svc_times[i]), 1),
-            "raw_whoosh_ms": round(min(raw_times[i]), 1), "fts5_ms": round(min(fts_times[i]), 1),
-        })
-    out["per_kind"] = per_kind
-    out["per_query"] = per_query
+    times = {"service": svc_times, "service_cpu": svc_cpu, "cold": cold_times, "raw": raw_times, "fts5": fts_times}
+    out["per_kind"] = name_queries.kind_stats(mix, times, raw_results)
+    out["kind_targets"] = name_queries.target_check(out["per_kind"], args.docs)
+    out["names_vs_word_p50"] = name_queries.median_ratio(out["per_kind"])
+    out["per_query"] = [{
+        "query": item["label"], "q": item["q"], "exact": item["exact"], "filters": item["filters"],
+        "total": svc_results[i].total, "service_ms": round(min(svc_times[i]), 1),
+        "raw_whoosh_ms": round(min(raw_times[i]), 1), "fts5_ms": round(min(fts_times[i]), 1),
+    } for i, item in enumerate(mix)]
+
+    # ---- update visibility: save through the ORM in a transaction, as the admin does.
+    # After the comparisons: the save changes the index, and with it the scores (a
+    # document's title grows) that plain Whoosh's order would be compared under.
+    out.update(worker_parts.update_visible(svc, Source, transaction))
 
     # ---- profile: common word with three facet filters
-    out.update(profile(svc, mix, service_query))
+    out.update(worker_parts.profile(svc, mix, service_query))
 
     Path(args.worker_out).write_text(json.dumps(out, ensure_ascii=False))
     return 0
-
-
-def fts_rows(Source):
-    from sources.search_indexes import SourceIndex
-
-    idx = SourceIndex()
-    qs = Source.objects.published().for_listing().order_by("pk")
-    for obj in qs.iterator(chunk_size=500):
-        year = idx.prepare_year(obj)
-        yield {
-            "django_id": obj.pk, "title": obj.title, "text": obj.text,
-            "published": obj.published.isoformat() if obj.published and obj.publication_year else None,
-            "year": year, "countries": idx.prepare_country(obj),
-            "organisations": idx.prepare_organisation(obj), "years": idx.prepare_mentioned_year(obj),
-        }
-
-
-def update_visible(svc, Source, transaction, timeout=120.0):
-    token = "zqxbenchmark%d" % int(time.time())
-    source = Source.objects.published().order_by("pk").first()
-    if source is None:
-        return {"update_visible_ms": None}
-    t0 = time.perf_counter()
-    with transaction.atomic():
-        source.title = f"{source.title} {token}"
-        source.save()
-    saved_ms = (time.perf_counter() - t0) * 1000
-    polls = 0
-    while True:
-        polls += 1
-        if svc.search(svc.SearchQuery(q=token), per_page=PER_PAGE).total >= 1:
-            break
-        if time.perf_counter() - t0 > timeout:
-            return {"update_visible_ms": None, "update_visible_note": f"not visible after {timeout:.0f} s"}
-        time.sleep(0.01)
-    ms = (time.perf_counter() - t0) * 1000
-    print(f"update visible after {ms:.0f} ms (save {saved_ms:.0f} ms, {polls} polls)", file=sys.stderr)
-    return {"update_visible_ms": round(ms, 1), "update_save_ms": round(saved_ms, 1)}
-
-
-def profile(svc, mix, service_query, repeat=5):
-    import cProfile
-    import io
-    import pstats
-
-    item = next(it for it in mix if it["kind"] == "common" and len(it["filters"]) == 3
-                and it["sort"] == "relevance" and it["page"] == 1)
-    item = dict(item, filters={k: v for k, v in item["filters"].items()})
-    q = service_query(item)
-    svc.search(q, per_page=PER_PAGE)
-    pr = cProfile.Profile()
-    t0 = time.perf_counter()
-    pr.enable()
-    for _ in range(repeat):
-        svc.search(q, per_page=PER_PAGE)
-    pr.disable()
-    wall = (time.perf_counter() - t0) * 1000 / repeat
-    # Also the unfiltered common word (the facet collector walks every match).
-    item0 = next(it for it in mix if it["kind"] == "common" and not it["filters"]
-                 and it["sort"] == "relevance" and it["page"] == 1)
-    q0 = service_query(item0)
-    pr0 = cProfile.Profile()
-    pr0.enable()
-    for _ in range(repeat):
-        svc.search(q0, per_page=PER_PAGE)
-    pr0.disable()
-
-    def rows(prof):
-        st = pstats.Stats(prof)
-        table = []
-        for (fn, line, name), (cc, nc, tt, ct, callers) in st.stats.items():
-            short = fn.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
-            table.append({"func": f"{short}:{line}({name})", "calls": nc,
-                          "tot_s": round(tt / repeat, 4), "cum_s": round(ct / repeat, 4)})
-        table.sort(key=lambda r: -r["cum_s"])
-        return table
-
-    s = io.StringIO()
-    pstats.Stats(pr, stream=s).sort_stats("cumulative").print_stats(30)
-    by_tot = sorted(rows(pr), key=lambda r: -r["tot_s"])[:25]
-    return {
-        "profile_query": item["label"] + f" {item['q']} {item['filters']}",
-        "profile_wall_ms": round(wall, 1),
-        "profile_top": rows(pr)[:40],
-        "profile_top_self": by_tot,
-        "profile_unfiltered_top": rows(pr0)[:30],
-        "profile_unfiltered_self": sorted(rows(pr0), key=lambda r: -r["tot_s"])[:20],
-    }
 
 
 if __name__ == "__main__":
