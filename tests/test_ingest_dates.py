@@ -33,6 +33,11 @@ def read(text: str, url: str = ""):
         ("date 2016-09-06", (datetime.date(2016, 9, 6), "day")),
         ("Published: 06 Nov 2019 03:18 PM BdST Updated: 06 Nov 2019 03:18 PM BdST", (datetime.date(2019, 11, 6), "day")),
         ("March 2017", (datetime.date(2017, 3, 1), "month")),
+        # Russian months, as the region's sites print them (short, nominative, genitive).
+        ("03 фев 2022, 10:31", (datetime.date(2022, 2, 3), "day")),
+        ("5 Февраля 2021", (datetime.date(2021, 2, 5), "day")),
+        ("17 мая 2019 г.", (datetime.date(2019, 5, 17), "day")),
+        ("Сентябрь 2020", (datetime.date(2020, 9, 1), "month")),
     ],
 )
 def test_date_lines(line, expected):
@@ -42,7 +47,8 @@ def test_date_lines(line, expected):
 @pytest.mark.parametrize(
     "line",
     ["Last Updated: 27 July 2016", "Updated: March 3, 2017 10:15", "Sunday, 22 December", "Oct 15",
-     "The vote was held on 7 Sep 2017 in the capital", "31.02.2017"],
+     "The vote was held on 7 Sep 2017 in the capital", "31.02.2017",
+     "Маршрут 2020", "3 февраля", "Обновлено: 3 фев 2022"],
 )
 def test_lines_that_give_no_publication_date(line):
     assert parse_date_line(line) is None
@@ -145,3 +151,23 @@ def test_the_pipeline_passes_the_address_on():
 def test_parse_date_never_invents_a_year():
     assert parse_date("14 March") is None
     assert parse_date("30.10.2017") == (datetime.date(2017, 10, 30), "day")
+
+
+def test_a_russian_date_line_below_the_text_dates_the_article():
+    meta = read(f"Customs rules change\n\n{BODY}\n\n03 фев 2022, 10:31")
+    assert (meta.published, meta.date_precision) == (datetime.date(2022, 2, 3), "day")
+
+
+def test_a_date_line_above_a_photo_credit_and_topic_tags_dates_the_article():
+    meta = read(f"Customs rules change\n\n{BODY}\n\n03 фев 2022, 10:31\n\nPhoto source: ministry.example\n\ncentral asian trade")
+    assert (meta.published, meta.date_precision) == (datetime.date(2022, 2, 3), "day")
+
+
+def test_a_closing_sentence_below_a_date_line_keeps_it_out_of_reach():
+    """Only credits and tags are passed over: a date line with prose below it is the date
+    of something the article tells, not its own."""
+    body = "\n\n".join(  # the date line lies below the reach of the top's
+        [BODY] + [f"Paragraph {n} of the report on the new customs rules and their effect." for n in range(4)]
+    )
+    meta = read(f"Customs rules change\n\n{body}\n\n03 фев 2022, 10:31\n\nTraders said they would appeal the rules.")
+    assert meta.published is None

@@ -14,7 +14,20 @@ import re
 
 from dateutil import parser as date_parser
 
-MONTH_WORD = r"[A-Z][a-z]{2,8}\.?"
+#: Russian month names as the region's sites print them ("03 фев 2022", "5 февраля 2021"),
+#: each given to dateutil as its English month.
+RUSSIAN_MONTHS = {
+    form: english
+    for english, forms in (
+        ("Jan", "янв январь января"), ("Feb", "фев февраль февраля"), ("Mar", "мар март марта"),
+        ("Apr", "апр апрель апреля"), ("May", "май мая"), ("Jun", "июн июнь июня"),
+        ("Jul", "июл июль июля"), ("Aug", "авг август августа"), ("Sep", "сен сент сентябрь сентября"),
+        ("Oct", "окт октябрь октября"), ("Nov", "ноя нояб ноябрь ноября"), ("Dec", "дек декабрь декабря"),
+    )
+    for form in forms.split()
+}
+RUSSIAN_MONTH = rf"(?i:(?:{'|'.join(sorted(RUSSIAN_MONTHS, key=len, reverse=True))})(?![а-яё])\.?)"
+MONTH_WORD = rf"(?:[A-Z][a-z]{{2,8}}\.?|{RUSSIAN_MONTH})"
 WEEKDAY = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:[a-z]{0,5}day)?\.?"
 ORDINAL = r"(?:st|nd|rd|th)?"
 DATE_SHAPES = (
@@ -39,7 +52,7 @@ LABEL = (
     r"this (?:article|story|page) (?:is|was) (?:from|published on|posted on)|from)\s*(?:on)?\s*[:\-]?\s*)?"
 )
 TIMESTAMP_LINE = re.compile(
-    rf"^[•·*>\-–\s]*{LABEL}(?:{WEEKDAY},?\s+)?(?P<date>{DATE_SHAPES}){TIME}?"
+    rf"^[•·*>\-–\s]*{LABEL}(?:{WEEKDAY},?\s+)?(?P<date>{DATE_SHAPES})(?:\s*г\.?)?{TIME}?"
     rf"(?P<rest>\s*(?:updated|modified)\b.*)?\.?$",
     re.I,
 )
@@ -71,6 +84,7 @@ def parse_date(text: str) -> tuple[datetime.date, str] | None:
     Parsing twice with different defaults tells which parts the string really
     contained: a part that follows the default was not in the text.
     """
+    text = re.sub(RUSSIAN_MONTH, lambda month: RUSSIAN_MONTHS[month.group().rstrip(".").casefold()], text)
     dotted = DOTTED.match(text.strip())
     if dotted:
         day, month, year = dotted.groups()
