@@ -26,6 +26,8 @@ from sources.ingest.line_rules import classify_line
         ("This article is for subscribers only", "paywall"),
         ("You have reached your limit of free articles this month", "paywall"),
         ("Unlock this article and all our reporting", "paywall"),
+        ("Version 1 | Version 2 | Version 3", "navigation"),  # a site keeping each version
+        ("Version 1 Version 2 Change Log", "navigation"),
     ],
 )
 def test_boilerplate_lines(line, rule):
@@ -64,3 +66,20 @@ def test_the_cleaner_removes_them_and_records_why():
     cleaned = clean(text)
     assert cleaned.text == "Border talks resume\n\nThe two delegations met in the valley on Monday.\n\nTalks will continue next week."
     assert [r.rule for r in cleaned.removed] == ["size-picker", "media-status", "paywall"]
+
+
+def test_an_advert_spliced_into_a_paragraph_is_cut_out_and_the_paragraph_kept():
+    text = ("Talks resume in Dushanbe\n\nThe minister said the talks would resume on Monday. "
+            "ADVERTISEMENT Continue reading the main story The opposition said it would attend. "
+            "Story continues below advertisement \u201cWe are ready,\u201d its leader said.\n\n"
+            "The Advertisement Council met in version 2 of the plan. Advertisement rules changed.")
+    cleaned = clean(text)
+    assert cleaned.text.split("\n\n")[1] == (
+        "The minister said the talks would resume on Monday. The opposition said it would attend. "
+        "\u201cWe are ready,\u201d its leader said."
+    )
+    assert cleaned.text.split("\n\n")[2] == "The Advertisement Council met in version 2 of the plan. Advertisement rules changed."
+    assert [(r.line, r.rule) for r in cleaned.removed] == [
+        ("ADVERTISEMENT Continue reading the main story", "spliced-advert"),
+        ("Story continues below advertisement", "spliced-advert"),
+    ]

@@ -33,7 +33,7 @@ class Cleaned:
 
 
 # Rules that cut a fragment out of a line that stays, rather than removing the line.
-INLINE_RULES = {"wiki-edit-marker", "citation-marker", "spliced-caption", "empty-brackets"}  # the last: extract.py
+INLINE_RULES = {"wiki-edit-marker", "citation-marker", "spliced-caption", "spliced-advert", "empty-brackets"}  # the last: extract.py
 # Rules that remove a later copy of a line whose first copy stays.
 REPETITION_RULES = {"repeated-paragraph", "repeated-caption"}
 
@@ -222,6 +222,25 @@ def _cut_spliced_caption(text: str, inline: list[Removal]) -> str:
     return text[glued.end():]
 
 
+#: An advert's label left inside a paragraph, between two sentences, by a page that put
+#: the advert there ("... he said. ADVERTISEMENT Continue reading below The talks ...").
+SPLICED_ADVERT = re.compile(
+    r"(?<=[.!?\"”’])\s+(?:"
+    r"(?:ADVERTISEMENT|Advertisement|SPONSORED|Sponsored content)"
+    r"(?:\s*[-–:|]?\s*(?:Continue reading(?: the main story| below)?|(?:Story|Article) continues below))?"
+    r"|(?:Story|Article) continues below(?: (?:this )?(?:advertisement|ad))?"
+    r")(?=\s+[\"“‘(]?[A-Z])"
+)
+
+
+def _cut_spliced_adverts(text: str, inline: list[Removal]) -> str:
+    found = SPLICED_ADVERT.findall(text)
+    if not found:
+        return text
+    inline += [Removal(advert.strip(), "spliced-advert") for advert in found]
+    return SPLICED_ADVERT.sub("", text)
+
+
 def _strip_inline_markers(paragraphs: list[_Paragraph]) -> None:
     for paragraph in paragraphs:
         if paragraph.rule is not None:
@@ -232,6 +251,7 @@ def _strip_inline_markers(paragraphs: list[_Paragraph]) -> None:
             paragraph.inline.append(Removal(marker, "wiki-edit-marker"))
             text = paragraph.bare
         text = _cut_spliced_caption(text, paragraph.inline)
+        text = _cut_spliced_adverts(text, paragraph.inline)
         markers = CITATION_MARKER.findall(text)
         paragraph.inline += [Removal(marker, "citation-marker") for marker in markers]
         if markers:

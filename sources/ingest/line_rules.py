@@ -56,6 +56,8 @@ NAVIGATION_PATTERNS = [
     re.compile(r"^follow @?[\w.]+ on (twitter|facebook|instagram|telegram|x)\b", re.I),
     re.compile(r"^click to (share|print|email|enlarge|open)\b", re.I),
     re.compile(r"^print friendly\b", re.I),
+    # The header of a site that keeps each version of an article: "Version 1 | Version 2".
+    re.compile(r"^(?:version \d+\b[\s|/·•,–-]*){2,}(?:(?:change ?log|compare(?: versions)?|diff)\b.*)?$", re.I),
     re.compile(r"\b(please )?enable javascript\b|\bjavascript (is )?(disabled|required)\b", re.I),
 ]
 MENU_SEPARATORS = re.compile(r"\s*(?:\||•|·|»|›|/)\s*")
