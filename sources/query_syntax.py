@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from . import highlight, name_spellings
+from . import highlight, name_spellings, word_families
 from .aliases import AliasTable, load_alias_table, words_of
 
 MAX_Q_CHARS = 1000
@@ -282,8 +282,10 @@ def _expand_aliases(node, table, expanded, known=None):
     if isinstance(node, _Term):
         others = _other_names(node.words, table, expanded) if _is_plain(node) else []
         if not others and _is_plain(node) and node.kind == "word":
-            others = [_Term("word", (spelling,)) for spelling in name_spellings.spellings(node.words[0], known)]
-            expanded.extend(term.words[0] for term in others)
+            word = node.words[0]
+            related = name_spellings.spellings(word, known) or word_families.family(word, known)
+            others = [_Term("word", (other,)) for other in related]
+            expanded.extend(related)
         return _Node("OR", [node, *others]) if others else node
     if node.op == "AND":
         children = _expand_runs(node.children, table, expanded, known)
