@@ -22,6 +22,9 @@ def is_acronym(name):
 class AliasTable:
     exact: dict = field(default_factory=dict)  # acronym words -> names
     folded: dict = field(default_factory=dict)  # lower-cased words -> names
+    #: A country's one-word forms by each of them, lower-cased ("kyrgyz" -> Kyrgyzstan,
+    #: Kyrgyz, Kyrgyzstani): used in compounds only (COMPOUND_ENDS).
+    country_forms: dict = field(default_factory=dict)
 
     @classmethod
     def from_names(cls, groups):
@@ -37,6 +40,11 @@ class AliasTable:
                 else:
                     table.folded[tuple(w.lower() for w in words_of(name))] = names
         return table
+
+    def compound_forms(self, word):
+        """The other one-word forms of the country `word` is a form of, for a compound that
+        ends in COMPOUND_ENDS ("Kyrgyz-born" = "Kyrgyzstan-born"); [] for other words."""
+        return [form for form in self.country_forms.get(word.lower(), []) if form.lower() != word.lower()]
 
     def names_for(self, words):
         """All names of the organisation or person these words name, or [] when they name none."""
@@ -80,7 +88,11 @@ def _build_alias_table():
         cyrillic = [alias for alias in country.alias_list if is_cyrillic(alias)]
         if cyrillic:
             groups.append([country.name, *cyrillic])
-    return AliasTable.from_names(groups)
+    table = AliasTable.from_names(groups)
+    for country in Country.objects.only("name", "aliases"):
+        forms = [n for n in (country.name, *country.alias_list) if len(words_of(n)) == 1 and not is_cyrillic(n)]
+        table.country_forms.update({form.lower(): forms for form in forms if len(form) >= MIN_ALIAS_LENGTH})
+    return table
 
 
 def is_cyrillic(text):

@@ -281,6 +281,10 @@ def _expand_aliases(node, table, expanded, known=None):
     archive holds, name_spellings.py)."""
     if isinstance(node, _Term):
         others = _other_names(node.words, table, expanded) if _is_plain(node) else []
+        if not others and _is_plain(node) and _is_country_compound(node.words):
+            forms = table.compound_forms(node.words[0])
+            expanded.extend(f"{form}-{node.words[1]}" for form in forms)
+            others = [_Term("phrase", (form, node.words[1])) for form in forms]
         if not others and _is_plain(node) and node.kind == "word":
             word = node.words[0]
             related = name_spellings.spellings(word, known) or word_families.family(word, known)
@@ -310,6 +314,15 @@ def _expand_runs(children, table, expanded, known):
             out.append(_expand_aliases(children[i], table, expanded, known))
             i += 1
     return out
+
+
+#: The second halves of the compounds in which a country's forms are one ("Kyrgyz-born",
+#: "Kyrgyzstan-born", "Tajik-based", "US-led"): where a journalist means the country either way.
+COMPOUND_ENDS = re.compile(r"born|based|led|backed|funded|trained|owned|made|run", re.I)
+
+
+def _is_country_compound(words):
+    return len(words) == 2 and COMPOUND_ENDS.fullmatch(words[1]) is not None
 
 
 def _is_plain(node):
