@@ -294,6 +294,18 @@ def _pks(results):
 def _suggest(parsed, query, total):
     if not parsed.words or total > SUGGEST_BELOW:
         return None
+    return _spelling_suggestion(parsed, query, total) or _any_of_the_words(parsed, query, total)
+
+
+def _any_of_the_words(parsed, query, total):
+    """Nothing has all the words a journalist typed: offer any of them, when that finds some."""
+    if total or len(parsed.words) < 2:
+        return None
+    any_of = " OR ".join(parsed.words)
+    return any_of if _apply(_base_sqs(), _parse(any_of, query.exact, query.collapse).expression, query).count() else None
+
+
+def _spelling_suggestion(parsed, query, total):
     words = " ".join(parsed.words)
     sq = _base_sqs().query
     sq.set_limits(0, 1)

@@ -363,6 +363,23 @@ def test_suggestion_when_a_typo_finds_only_a_few_articles(db, fresh_index):
     assert search(SearchQuery(q="report")).suggestion is None
 
 
+def test_when_no_article_has_all_the_words_any_of_them_is_offered(db, fresh_index):
+    from haystack import connections
+
+    markets = make_source("Markets of Dushanbe", "Prices at the markets rose in spring.")
+    bridges = make_source("Bridges of Osh", "Two bridges over the river were repaired.")
+    index = connections["default"].get_unified_index().get_index(Source)
+    fresh_index.update(index, [markets, bridges])
+
+    results = search(SearchQuery(q="markets bridges"))
+    assert results.total == 0
+    assert results.suggestion == "markets OR bridges"
+    assert {h.source for h in search(SearchQuery(q=results.suggestion)).hits} == {markets, bridges}
+    assert search(SearchQuery(q="markets zeppelins")).suggestion == "markets OR zeppelins"
+    assert search(SearchQuery(q="zeppelins airships")).suggestion is None  # the words find nothing either way
+    assert search(SearchQuery(q="markets prices")).suggestion is None  # found: nothing to offer
+
+
 def test_related_is_similar_published_and_never_the_source_itself(tricky):
     found = related(tricky["long"], limit=5)
     assert tricky["long"] not in found
