@@ -24,7 +24,7 @@ from .dates_in_text import (
     split_date_prefix,
 )
 from .headline import is_header_chrome, is_section_label, is_topic_label, outlet_in_label
-from .line_rules import ARCHIVE_HEADER
+from .line_rules import ARCHIVE_HEADER, is_credit_or_tags
 
 
 @dataclass
@@ -337,23 +337,11 @@ def _read_trailer(paragraphs: list[str], meta: Metadata, consumed: set[int]) -> 
         elif date_just_below and not meta.author and NAME_LINE.match(paragraph):
             meta.author = paragraph
             date_just_below = False
-        elif _is_credit_or_tags(paragraph) and meta.published is None:
+        elif is_credit_or_tags(paragraph) and meta.published is None:
             continue  # below the date line, left in the text: the date may be above it
         else:
             return
         consumed.add(index)
-
-
-#: Below a page's date line: a photo credit, or a line of topic tags (a few words, no
-#: sentence: "Photo source: tdh.gov.tm", "central asian countries").
-CREDIT = re.compile(r"^(?:photo|image|source|фото|источник)\b", re.I)
-
-
-def _is_credit_or_tags(paragraph: str) -> bool:
-    words = paragraph.split()
-    if not words or len(words) > 6 or "\n" in paragraph:
-        return False
-    return bool(CREDIT.match(paragraph)) or (paragraph == paragraph.lower() and not re.search(r"[.!?:;]$", paragraph))
 
 
 # Author bio lines at the end: "Jane Doe is a senior fellow at ...".

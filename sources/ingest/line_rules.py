@@ -346,3 +346,15 @@ def is_size_picker(line: str) -> bool:
         return False
     parts = [part for part in MENU_SEPARATORS.split(line) for part in part.split()]
     return len(parts) >= 3 and all(part.casefold() in SIZES for part in parts)
+
+
+#: Below a page's date line: a photo credit, or a line of topic tags (a few words, no
+#: sentence: "Photo source: tdh.gov.tm", "central asian countries").
+CREDIT = re.compile(r"^(?:photo|image|source|фото|источник)\b", re.I)
+
+
+def is_credit_or_tags(paragraph: str) -> bool:
+    words = paragraph.split()
+    if not words or len(words) > 6 or "\n" in paragraph:
+        return False
+    return bool(CREDIT.match(paragraph)) or (paragraph == paragraph.lower() and not re.search(r"[.!?:;]$", paragraph))
