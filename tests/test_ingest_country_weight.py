@@ -193,3 +193,13 @@ def test_a_country_the_headline_names_is_about_whatever_the_body_says():
 def test_a_news_agency_in_the_headline_does_not_place_the_story():
     about, _ = read("Interfax: Kazakh troops leave Almaty\n\nKazakh troops left the city on Monday.")
     assert about == {"KZ"}
+
+
+def test_a_demonym_of_a_country_outside_the_curated_list_names_it():
+    """countryinfo's demonyms for the countries the shipped list does not curate."""
+    from sources.ingest.gazetteer import load_default_gazetteer
+    from sources.ingest.pipeline import process
+
+    article = process("Tourist held\n\nPolice in Kyrgyzstan detained a Swiss national on Monday, "
+                      "officials said. Two Nigeriens were released.", load_default_gazetteer())[0]
+    assert {"KG", "CH", "NE"} <= set(article.countries)

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import functools
 import json
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycountry
+from countryinfo import CountryInfo, CountryNotFoundError
 
 from .russian_names import russian_names
 
@@ -113,8 +116,39 @@ def _country(record, curated: dict | None) -> GazCountry:
         aliases = curated.get("aliases", []) + names
     else:
         name = names[0] if names else record.name
-        aliases = names
+        aliases = names + demonyms(record.alpha_2)
     return GazCountry(code=record.alpha_2, name=name, aliases=_unique(aliases, exclude=name))
+
+
+def demonyms(code: str) -> list[str]:
+    """countryinfo's demonym of a country the curated list leaves out ("a Swiss national"),
+    with its plural where English adds an s (Nigerien, Nigeriens)."""
+    demonym = _unshared_demonyms().get(code)
+    if not demonym:
+        return []
+    return [demonym, f"{demonym}s"] if demonym.endswith("n") else [demonym]
+
+
+@functools.lru_cache(maxsize=1)
+def _unshared_demonyms() -> dict[str, str]:
+    """{code: demonym} of the uncurated countries, leaving out a demonym several countries
+    share or a curated country's list holds: "American" is the United States', not the
+    Northern Mariana Islands'; "French" is France's, not French Polynesia's."""
+    curated = _read_json("countries.json")
+    taken = {name for c in curated for name in [c["name"], *c.get("aliases", [])]}
+    found = {}
+    for record in pycountry.countries:
+        try:
+            found[record.alpha_2] = CountryInfo(record.alpha_2).demonym() or ""
+        except (CountryNotFoundError, KeyError, ValueError):
+            continue
+    shared = Counter(found.values())
+    curated_codes = {c["code"] for c in curated}
+    return {
+        code: demonym for code, demonym in found.items()
+        if code not in curated_codes and re.fullmatch(r"[A-Z][a-z]+", demonym)
+        and shared[demonym] == 1 and demonym not in taken
+    }
 
 
 def _unique(names: list[str], *, exclude: str) -> list[str]:
