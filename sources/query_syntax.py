@@ -290,7 +290,7 @@ def _expand_aliases(node, table, expanded, known=None):
             related = name_spellings.spellings(word, known) or word_families.family(word, known)
             others = [_Term("word", (other,)) for other in related]
             expanded.extend(related)
-        return _Node("OR", [node, *others]) if others else node
+        return _Node("OR", _without_subsumed([node, *others])) if others else node
     if node.op == "AND":
         children = _expand_runs(node.children, table, expanded, known)
         return children[0] if len(children) == 1 else _Node("AND", children)
@@ -307,7 +307,7 @@ def _expand_runs(children, table, expanded, known):
             run = children[i:j]
             others = _other_names([w for c in run for w in c.words], table, expanded) if all(map(_is_plain, run)) else []
             if others:
-                out.append(_Node("OR", [_Node("AND", list(run)), *others]))
+                out.append(_Node("OR", _without_subsumed([_Node("AND", list(run)), *others])))
                 i = j
                 break
         else:
@@ -323,6 +323,42 @@ COMPOUND_ENDS = re.compile(r"born|based|led|backed|funded|trained|owned|made|run
 
 def _is_country_compound(words):
     return len(words) == 2 and COMPOUND_ENDS.fullmatch(words[1]) is not None
+
+
+def _without_subsumed(alternatives):
+    """The alternatives of one OR (what was typed first) without the phrases that another
+    alternative's words already find: every article such a phrase matches, that alternative
+    matches too ("Emomali Rahmon" beside Rahmon; "Islamic State of Iraq and the Levant"
+    beside "Islamic State", or beside Islamic State typed without quotes), and phrases are
+    the costly part of a widened query. What the OR finds is the same."""
+    finders = [_words_found_by(alt) for alt in alternatives]
+    typed, *others = alternatives  # what was typed stays, for its snippets' marks
+    return [typed] + [
+        alt for alt in others
+        if not (_is_plain(alt) and alt.kind == "phrase" and any(
+            _finds_every_match_of(finder, _lower(alt.words)) for finder in finders
+            if finder and finder[1] != _lower(alt.words)))
+    ]
+
+
+def _words_found_by(alternative):
+    """("row", words) for a word or phrase, ("all", words) for an AND of plain words, else None."""
+    if _is_plain(alternative):
+        return ("row", _lower(alternative.words))
+    if isinstance(alternative, _Node) and alternative.op == "AND" and all(map(_is_plain, alternative.children)):
+        return ("all", _lower(w for child in alternative.children for w in child.words))
+    return None
+
+
+def _finds_every_match_of(finder, phrase):
+    how, words = finder
+    if how == "all":
+        return set(words) <= set(phrase)
+    return len(words) < len(phrase) and any(phrase[i : i + len(words)] == words for i in range(len(phrase) - len(words) + 1))
+
+
+def _lower(words):
+    return tuple(w.lower() for w in words)
 
 
 def _is_plain(node):

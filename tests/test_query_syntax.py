@@ -116,3 +116,21 @@ def test_a_capitalised_word_is_widened_to_its_spellings_and_a_lower_case_one_is_
     parsed = parse_query("Halimov", aliases=NO_ALIASES)
     assert {"Khalimov", "Халимов"} <= set(parsed.also_searched)
     assert parse_query("Halimov", aliases=NO_ALIASES, exact=True).also_searched == []
+
+
+ISLAMIC_STATE = ["Islamic State", "ISIS", "Daesh", "Islamic State of Iraq and the Levant", "Islamic State of Iraq and Syria"]
+RAHMON = ["Emomali Rahmon", "Rahmon", "Rahmonov", "Emomali Rahmonov"]
+
+
+@pytest.mark.parametrize("q, expected", [
+    # A phrase that holds another name's words in a row finds nothing more: left out.
+    ("ISIS", '(ISIS OR "Islamic State" OR Daesh)'),
+    ("Rahmon", "(Rahmon OR Rahmonov)"),
+    # Typed without quotes, the words themselves find every longer phrase holding them.
+    ("Islamic State", "((Islamic AND State) OR ISIS OR Daesh)"),
+    # What was typed stays, even where a shorter name would find it.
+    ('"Islamic State of Iraq and Syria"', '("Islamic State of Iraq and Syria" OR "Islamic State" OR ISIS OR Daesh)'),
+])
+def test_a_name_widens_without_the_phrases_its_other_names_already_find(q, expected):
+    table = AliasTable.from_names([ISLAMIC_STATE, RAHMON])
+    assert parse_query(q, aliases=table).expression == expected

@@ -111,3 +111,18 @@ def test_names_widen_on_the_seeds(client, seeded, q):
 @pytest.mark.parametrize("q", MUST_NOT_WIDEN)
 def test_ordinary_words_find_the_same_articles_either_way(client, seeded, q):
     assert slugs(client, q=q) == slugs(client, q=q, exact="1")
+
+
+@pytest.mark.parametrize("q, model, name", [
+    ("ISIS", "organisation", "Islamic State"),
+    ("Islamic State", "organisation", "Islamic State"),
+    ("Rahmon", "person", "Emomali Rahmon"),
+])
+def test_leaving_out_phrases_other_names_find_changes_no_answer(client, seeded, q, model, name):
+    """A widened name leaves out the phrases its other names already find (query_syntax):
+    the articles found are those of every name searched in full."""
+    from sources.models import Organisation, Person
+
+    entity = (Organisation if model == "organisation" else Person).objects.get(name=name)
+    every_name = " OR ".join(f'"{n}"' for n in [entity.name, *entity.alias_list])
+    assert slugs(client, q=q) == slugs(client, q=every_name, exact="1")
