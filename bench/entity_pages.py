@@ -10,10 +10,12 @@ ENTITIES_PER_KIND = 10
 
 def measure(client, rounds=2):
     from sources.entity_kinds import KINDS
+    from sources.search import articles_per_value
 
     out = {}
     for kind in KINDS:
-        entities = list(kind.with_counts()[:ENTITIES_PER_KIND])
+        listed, _ = kind.most_mentioned(articles_per_value(kind.facet), limit=ENTITIES_PER_KIND)
+        entities = [entity for entity, _ in listed]
         urls = [f"/{kind.word}/{kind.slug_of(entity)}/" for entity in entities]
         first, repeat = [], []
         for round_ in range(rounds + 1):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from django.apps import apps
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.text import slugify
 
 
@@ -23,27 +23,25 @@ class EntityKind:
     plural: str  # "Countries"
     facet: str  # the facet (sources/facets.py) that filters articles by it
     model_name: str
-    sources_path: str  # from the entity to its Sources ("countrymention__source")
     with_heading: str  # above its list on another entity's page
     slug_of: Callable[[object], str]
     find: Callable[[str], object | None]
-    # Which mentions count an article, as the facet counts it: a country named only in
-    # passing does not (ingest/country_weight.py).
-    counted_mentions: dict | None = None
 
     @property
     def model(self):
         return apps.get_model("sources", self.model_name)
 
-    def with_counts(self, name_contains=""):
-        """Every entity of this kind with `articles`: its published Sources, most first."""
-        path = self.sources_path
-        entities = self.model.objects.annotate(
-            articles=Count(path, filter=Q(**{f"{path}__is_published": True}, **(self.counted_mentions or {})))
-        )
+    def most_mentioned(self, articles: dict[str, int], name_contains="", limit=300):
+        """([(entity, its articles)], how many more match): most articles first, then by
+        name. `articles` maps a name to its published articles, as the search counts them,
+        so that the list says what the entity's page and the filtered search say."""
+        entities = self.model.objects.all()
         if name_contains:
             entities = entities.filter(Q(name__icontains=name_contains) | Q(aliases__icontains=name_contains))
-        return entities.order_by("-articles", "name")
+        ranked = sorted(entities.values_list("pk", "name"), key=lambda row: (-articles.get(row[1], 0), row[1]))
+        chosen = ranked[:limit]
+        by_pk = self.model.objects.in_bulk([pk for pk, _ in chosen])
+        return [(by_pk[pk], articles.get(name, 0)) for pk, name in chosen], len(ranked) - len(chosen)
 
 
 def _country_by_code(slug):
@@ -64,17 +62,15 @@ def _name_slug(entity):
 
 
 KINDS = (
-    EntityKind("countries", "Country", "Countries", "country", "Country", "countrymention__source",
-               "Countries mentioned with it", lambda country: country.code.lower(), _country_by_code,
-               counted_mentions={"countrymention__passing": False}),
+    EntityKind("countries", "Country", "Countries", "country", "Country", "Countries mentioned with it",
+               lambda country: country.code.lower(), _country_by_code),
     EntityKind("organisations", "Organisation", "Organisations", "organisation", "Organisation",
-               "organisationmention__source", "Organisations mentioned with it", _name_slug,
-               _by_name_slug("Organisation")),
-    EntityKind("people", "Person", "People", "person", "Person", "personmention__source",
-               "People mentioned with it", lambda person: person.slug,
+               "Organisations mentioned with it", _name_slug, _by_name_slug("Organisation")),
+    EntityKind("people", "Person", "People", "person", "Person", "People mentioned with it",
+               lambda person: person.slug,
                lambda slug: apps.get_model("sources", "Person").objects.filter(slug=slug).first()),
-    EntityKind("outlets", "Outlet", "Outlets", "outlet", "Outlet", "source",
-               "Outlets that published it", _name_slug, _by_name_slug("Outlet")),
+    EntityKind("outlets", "Outlet", "Outlets", "outlet", "Outlet", "Outlets that published it",
+               _name_slug, _by_name_slug("Outlet")),
 )
 BY_WORD = {kind.word: kind for kind in KINDS}
 BY_FACET = {kind.facet: kind for kind in KINDS}

@@ -40,9 +40,8 @@ def _linked(pairs, facet):
 def entity_list(request, kind_word):
     kind = BY_WORD[kind_word]
     name_contains = request.GET.get("q", "").strip()[:MAX_FILTER_CHARS]
-    matching = kind.with_counts(name_contains)
-    entities = [(entity, kind.slug_of(entity)) for entity in matching[:LISTED]]
-    more = matching.count() - len(entities) if len(entities) == LISTED else 0
+    listed, more = kind.most_mentioned(search_service.articles_per_value(kind.facet), name_contains, LISTED)
+    entities = [(entity, kind.slug_of(entity), articles) for entity, articles in listed]
     context = {"kind": kind, "entities": entities, "q": name_contains, "more": more}
     return render(request, "sources/entity_list.html", context)
 
