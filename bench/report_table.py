@@ -3,6 +3,7 @@ entity pages, mismatches and the profile's top rows."""
 
 from __future__ import annotations
 
+import article_pages
 import entity_pages
 import name_queries
 
@@ -76,6 +77,8 @@ def print_table(r):
     if r.get("entity_pages"):
         print("-" * 60)
         entity_pages.print_table(r["entity_pages"])
+    if r.get("article_pages"):
+        article_pages.print_table(r["article_pages"])
     for mm in (r.get("mismatches") or [])[:10]:
         print("MISMATCH", mm)
     if r.get("profile_top"):

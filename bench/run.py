@@ -301,6 +301,7 @@ def worker(args):
     from django.test import Client
     from tqdm import tqdm
 
+    import article_pages
     import entity_pages
     import fts5
     import generate
@@ -398,6 +399,7 @@ def worker(args):
 
     # ---- entity pages (/countries/tj/, /people/<slug>/ ...)
     out["entity_pages"] = entity_pages.measure(client, rounds)
+    out["article_pages"] = article_pages.measure(client)
 
     # ---- raw Whoosh on the same index
     db_path = Path(settings.DATABASES["default"]["NAME"])

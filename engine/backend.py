@@ -50,6 +50,13 @@ from whoosh.sorting import Count, FieldFacet
 from django.utils.encoding import force_str
 
 from . import fast_path, spelling
+
+#: A related-articles term found in more than this share of the archive ("state",
+#: "security" in a regional archive) tells little about what is related, and its postings
+#: were most of an article page's first visit at 100,000 articles. Small archives keep
+#: every term (the floor), so that a handful of documents still relate.
+RELATED_TERM_MAX_SHARE = 0.1
+RELATED_TERM_MIN_CAP = 1000
 from .facets import FacetFields, count_facets, format_facets, whoosh_facets
 from .fields import build_schema, from_python, schema_signature
 from .query import ArchiveWhooshSearchQuery, all_of, parse
@@ -373,10 +380,11 @@ class ArchiveWhooshSearchBackend(IndexUpdates, WhooshSearchBackend):
         if not searcher.doc_count() or not text:
             return None
         field = self.content_field_name
+        most = max(RELATED_TERM_MIN_CAP, searcher.doc_count() * RELATED_TERM_MAX_SHARE)
         terms = [
             (t, w)
             for t, w in searcher.key_terms_from_text(field, text, numterms=60)
-            if searcher.doc_frequency(field, t) > 1
+            if 1 < searcher.doc_frequency(field, t) <= most
         ][:15]
         if not terms:
             return None

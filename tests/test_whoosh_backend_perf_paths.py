@@ -25,6 +25,7 @@ from engine import fast_path
 from sources import search as svc
 from sources.models import Source
 from sources.search_indexes import SourceIndex
+from tests.factories import make_source
 from tests.fixtures_search import MARKER, make_tricky, rebuild_index
 
 # These test the embedded Whoosh backend's own paths; the suite always runs on it.
@@ -405,3 +406,19 @@ def test_a_facet_limit_keeps_the_most_counted_values(seeded, fast):
     finally:
         b.fast_path = True
     assert limited == everything[:3]
+
+
+def test_related_leaves_out_words_most_of_the_archive_holds(db, fresh_index, monkeypatch):
+    """A word most articles hold says little about which are related, and its postings cost
+    most of an article page's first visit at scale (engine/backend.py)."""
+    import engine.backend
+
+    article = make_source("Okapi sighting", "Rangers report an okapi near the steppe border.")
+    twin = make_source("Okapi again", "A second okapi was filmed by rangers.")
+    others = [make_source(f"Steppe report {i}", f"The steppe border stays quiet, report {i}.") for i in range(8)]
+    rebuild_index()
+    everything = {s.pk for s in [twin, *others]}
+    assert {s.pk for s in svc.related(article, limit=20)} == everything  # "steppe", "border" relate all
+    monkeypatch.setattr(engine.backend, "RELATED_TERM_MIN_CAP", 1)
+    monkeypatch.setattr(engine.backend, "RELATED_TERM_MAX_SHARE", 0.5)
+    assert [s.pk for s in svc.related(article, limit=20)] == [twin.pk]
