@@ -84,12 +84,14 @@ def _build_alias_table():
     groups = [[entity.name, *entity.alias_list] for entity in [*Organisation.objects.only("name", "aliases"), *people]]
     # A country's name and its Russian forms only: "Таджикистан" finds Tajikistan and the
     # reverse, while "Tajikistan" is not widened to "Tajik" (a people, not the state).
-    for country in Country.objects.only("name", "aliases"):
+    # Its one-word Latin forms join in compounds only ("Kyrgyz-born" = "Kyrgyzstan-born").
+    countries = list(Country.objects.only("name", "aliases"))
+    for country in countries:
         cyrillic = [alias for alias in country.alias_list if is_cyrillic(alias)]
         if cyrillic:
             groups.append([country.name, *cyrillic])
     table = AliasTable.from_names(groups)
-    for country in Country.objects.only("name", "aliases"):
+    for country in countries:
         forms = [n for n in (country.name, *country.alias_list) if len(words_of(n)) == 1 and not is_cyrillic(n)]
         table.country_forms.update({form.lower(): forms for form in forms if len(form) >= MIN_ALIAS_LENGTH})
     return table

@@ -234,11 +234,11 @@ SPLICED_ADVERT = re.compile(
 
 
 def _cut_spliced_adverts(text: str, inline: list[Removal]) -> str:
-    found = SPLICED_ADVERT.findall(text)
-    if not found:
-        return text
-    inline += [Removal(advert.strip(), "spliced-advert") for advert in found]
-    return SPLICED_ADVERT.sub("", text)
+    def cut(advert):
+        inline.append(Removal(advert.group().strip(), "spliced-advert"))
+        return ""
+
+    return SPLICED_ADVERT.sub(cut, text)
 
 
 def _strip_inline_markers(paragraphs: list[_Paragraph]) -> None:
