@@ -18,6 +18,7 @@ from whoosh.reading import TermNotFound
 import numpy as np
 
 from .bitsets import bits_from_array, bits_from_ids, bits_to_mask
+from .phrases import phrase_ids
 from .scoring import POSTINGS, SegmentArrays, Unsupported, read_postings
 
 
@@ -175,16 +176,34 @@ class Leaf:
             return self.entry.all
         if q is wq.NullQuery:
             return 0
-        if kind is wq.Phrase and not all(self.term(q.fieldname, w) for w in q.words):
-            return 0  # a phrase needs every word (cheap test before Whoosh's check)
+        if kind is wq.Phrase:
+            words = [self.term(q.fieldname, w) for w in q.words]
+            if not all(words):
+                return 0  # a phrase needs every word (cheap test before reading positions)
         bits = self._cached(q)
         if bits is None:
-            bits = self._other_bits(q)
+            if kind is wq.Phrase and q.slop == 1:
+                bits = self._phrase_bits(q, words)
+            if bits is None:
+                bits = self._other_bits(q)
             try:
                 BITSETS.remember(self.entry, q, bits)
             except TypeError:
                 pass
         return bits
+
+    def _phrase_bits(self, q, words):
+        """A phrase's documents from its words' positions (engine/phrases.py), or None."""
+        field = self.schema[q.fieldname]
+        candidates = self.entry.all
+        for bits in words:
+            candidates &= bits
+        try:
+            btexts = [field.to_bytes(w) for w in q.words]
+        except ValueError:
+            return None
+        ids = phrase_ids(self.reader, field, q.fieldname, btexts, candidates)
+        return None if ids is None else bits_from_ids(ids, self.entry.size)
 
     def _other_bits(self, q):
         """A query that is not a boolean combination, read (not cached) from Whoosh."""

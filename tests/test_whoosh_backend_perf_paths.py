@@ -22,6 +22,7 @@ from django.core.management import call_command
 from haystack import connections
 
 from engine import fast_path
+from engine.bitsets import iter_bits
 from sources import search as svc
 from sources.models import Source
 from sources.search_indexes import SourceIndex
@@ -422,3 +423,34 @@ def test_related_leaves_out_words_most_of_the_archive_holds(db, fresh_index, mon
     monkeypatch.setattr(engine.backend, "RELATED_TERM_MIN_CAP", 1)
     monkeypatch.setattr(engine.backend, "RELATED_TERM_MAX_SHARE", 0.5)
     assert [s.pk for s in svc.related(article, limit=20)] == [twin.pk]
+
+
+def test_phrases_read_from_positions_are_whooshs_phrases(db, fresh_index):
+    """engine/phrases.py against Whoosh's span matcher, on texts made to trap it: words
+    repeated ("new new york"), in reverse, apart, at the start and end, across more
+    postings blocks than one, in a segment with deleted documents."""
+    from whoosh import query as wq
+
+    from engine.segment_cache import BITSETS
+
+    rng = random.Random(5)
+    words = ["new", "york", "state", "red", "sea"]  # each its own stem
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(400)]
+    texts += ["new new york", "york new", "red. sea", "sea red sea"]
+    sources = [make_source(f"Doc {i}", text) for i, text in enumerate(texts)]
+    rebuild_index()
+    for source in sources[:30]:
+        source.delete()  # the signal removes it: deleted documents in the segment
+    b = backend()
+    phrases = [list(p) for n in (2, 3) for p in itertools.product(words, repeat=n)]
+    checked = 0
+    for phrase in phrases:
+        query = wq.Phrase("text", phrase)
+        searcher = b.searcher()
+        expected = set(query.docs(searcher))
+        BITSETS.segments.clear()
+        leaves, found = fast_path.matches(searcher, b._index_key(), query, None)
+        got = {leaf.offset + d for leaf, bits in zip(leaves, found) for d in iter_bits(bits)}
+        assert got == expected, phrase
+        checked += bool(expected)
+    assert checked > 100  # most phrases are found somewhere
