@@ -2,6 +2,10 @@
 
 import heapq
 
+import numpy as np
+
+from .segment_cache import VALUE_NUMBERS
+
 
 #: A facet with more values than this in a segment is counted document by document
 #: (Leaf.facet_docs): a bitset AND per value cost 80 ms a search for 38,000 people at
@@ -11,24 +15,40 @@ MANY_VALUES = 1000
 
 def count_facets(leaves, matches, names, many_values=None):
     """{facet: {value: count}}: popcounts of each segment's matches & value-set, or for a
-    facet of many values, its values tallied over the matching documents."""
+    facet of many values, its values tallied over the matching documents. A facet asked
+    with a limit (``names.limits``) keeps the values that can be among its most counted."""
     many_values = MANY_VALUES if many_values is None else many_values
+    limits = getattr(names, "limits", {})
     groups = {}
     for name in names:
+        live = [(leaf, bits) for leaf, bits in zip(leaves, matches) if bits]
+        if any(len(leaf.facet_sets(name)) > many_values for leaf, _ in live):
+            groups[name] = _tallied(name, live, limits.get(name))
+            continue
         counts = {}
-        for leaf, bits in zip(leaves, matches):
-            if not bits:
-                continue
-            sets = leaf.facet_sets(name)
-            if len(sets) > many_values:
-                found = leaf.facet_docs(name).counts(bits, leaf.entry.size).items()
-            else:
-                found = (((value, (bits & value_bits).bit_count()) for value, value_bits in sets))
-            for value, n in found:
+        for leaf, bits in live:
+            for value, value_bits in leaf.facet_sets(name):
+                n = (bits & value_bits).bit_count()
                 if n:
                     counts[value] = counts.get(value, 0) + n
         groups[name] = counts
     return groups
+
+
+def _tallied(name, live, limit):
+    """A many-valued facet's counts, every segment's tally added as one array: 38,000
+    people merged value by value in Python were a third of a search at 100,000."""
+    segments = [(leaf.facet_docs(name), leaf, bits) for leaf, bits in live]
+    total = np.zeros(len(VALUE_NUMBERS.values), dtype=np.int64)
+    for docs, leaf, bits in segments:
+        total[docs.numbers] += docs.tally(bits, leaf.entry.size)
+    held = np.flatnonzero(total)
+    if limit and len(held) > limit:
+        # Every value counted at least as often as the limit-th: ties are settled by name later.
+        cut = np.partition(total[held], len(held) - limit)[len(held) - limit]
+        held = held[total[held] >= cut]
+    values = VALUE_NUMBERS.values
+    return {values[n]: int(total[n]) for n in held}
 
 
 def whoosh_facets(raw_page, facet_types):

@@ -254,12 +254,15 @@ class Leaf:
 class FacetDocs:
     """A facet's values document by document (compressed rows: document d holds the value
     numbers ``ids[offsets[d]:offsets[d + 1]]``), for counting a facet of many values by
-    its matching documents instead of one bitset AND per value."""
+    its matching documents instead of one bitset AND per value. ``numbers`` gives each
+    of the segment's values its process-wide number (VALUE_NUMBERS), so that segments'
+    tallies add up as arrays."""
 
-    def __init__(self, values, offsets, ids):
+    def __init__(self, values, offsets, ids, numbers):
         self.values = values
         self.offsets = offsets
         self.ids = ids
+        self.numbers = numbers
 
     @classmethod
     def of(cls, sets, size):
@@ -274,21 +277,39 @@ class FacetDocs:
         order = np.argsort(docs, kind="stable")
         offsets = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(docs, minlength=size), out=offsets[1:])
-        return cls(values, offsets, numbers[order])
+        return cls(values, offsets, numbers[order], VALUE_NUMBERS.numbers_of(values))
 
-    def counts(self, bits, size):
-        """{value: matching documents that hold it}, for the documents of ``bits``."""
+    def tally(self, bits, size):
+        """How many documents of ``bits`` hold each of the segment's values (an array)."""
         docs = np.flatnonzero(bits_to_mask(bits, size))
         starts, ends = self.offsets[docs], self.offsets[docs + 1]
         lengths = ends - starts
         total = int(lengths.sum())
         if not total:
-            return {}
+            return np.zeros(len(self.values), dtype=np.int64)
         # The rows of the matching documents, end to end, without a Python step per row.
         within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        numbers = self.ids[np.repeat(starts, lengths) + within]
-        tally = np.bincount(numbers, minlength=len(self.values))
-        return {self.values[n]: int(tally[n]) for n in np.flatnonzero(tally)}
+        return np.bincount(self.ids[np.repeat(starts, lengths) + within], minlength=len(self.values))
+
+
+class ValueNumbers:
+    """One number per facet value in this process, whatever segment holds it."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.number = {}
+        self.values = []
+
+    def numbers_of(self, values):
+        with self.lock:
+            for value in values:
+                if value not in self.number:
+                    self.number[value] = len(self.values)
+                    self.values.append(value)
+            return np.fromiter((self.number[value] for value in values), dtype=np.int64, count=len(values))
+
+
+VALUE_NUMBERS = ValueNumbers()
 
 
 def as_array(values):

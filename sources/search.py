@@ -235,13 +235,9 @@ def _facet_values(query, facet, pairs):
         counts.setdefault(value, 0)
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     items = items[:MAX_FACET_VALUES] + [(v, c) for v, c in items[MAX_FACET_VALUES:] if v in selected]
+    links = query.toggled_querystrings(facet, [value for value, _ in items])
     return [
-        FacetValue(
-            value=value,
-            count=count,
-            selected=value in selected,
-            querystring=query.toggled(facet, value).querystring(),
-        )
+        FacetValue(value=value, count=count, selected=value in selected, querystring=links[value])
         for value, count in items
     ]
 

@@ -104,6 +104,22 @@ class _SearchQueryMethods:
         new = tuple(v for v in current if v != value) if value in current else current + (value,)
         return replace(self, page=1, **{facet: new})
 
+    def toggled_querystrings(self, facet: str, values) -> dict[str, str]:
+        """{value: toggled(facet, value).querystring()} for many values at once: the
+        parameters around the facet's are encoded once (seven facets of a hundred values
+        each made a search page's links a sixth of its time at 100,000 articles)."""
+        current = getattr(self, facet)
+        params = replace(self, page=1, **{facet: ()}).params()
+        at = (1 if self.q else 0) + sum(len(getattr(self, f)) for f in FACETS[: FACETS.index(facet)])
+        head, tail = urlencode(params[:at]), urlencode(params[at:])
+        out = {}
+        for value in values:
+            value = str(value)
+            new = tuple(v for v in current if v != value) if value in current else current + (value,)
+            middle = urlencode([(facet, v) for v in new])
+            out[value] = "&".join(part for part in (head, middle, tail) if part)
+        return out
+
     @property
     def filters(self) -> dict[str, tuple[str, ...]]:
         return {facet: getattr(self, facet) for facet in FACETS if getattr(self, facet)}

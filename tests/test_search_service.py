@@ -75,6 +75,21 @@ def test_toggled_adds_and_removes_a_value_and_resets_the_page():
     assert added.toggled("country", "Syria").country == ("Iraq",)
 
 
+def test_toggled_querystrings_are_each_toggled_querystring():
+    queries = [
+        SearchQuery(),
+        SearchQuery(q="war & peace", page=3),
+        SearchQuery(country=("Syria", "Iraq"), year=("2017",), sort="newest", collapse=False),
+        SearchQuery(q="x", organisation=("Islamic State, Khorasan Province",), person=("Ann",), exact=True,
+                    published_from="2015", outlet=("RFE/RL",)),
+    ]
+    values = ["Syria", "Iraq", "Islamic State, Khorasan Province", "Ann", "2017", "a=b&c", "Ёж"]
+    for query in queries:
+        for facet in FACETS:
+            links = query.toggled_querystrings(facet, values)
+            assert links == {v: query.toggled(facet, v).querystring() for v in values}, (query, facet)
+
+
 # --- Results, facets, timeline ----------------------------------------------------------
 
 
