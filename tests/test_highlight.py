@@ -88,3 +88,23 @@ def test_a_fragment_stays_inside_the_paragraph_of_its_match():
     assert re.sub(r"</?mark>", "", fragment).strip("… ") == "Hizb-ut-Tahrir first appeared in the south in the 1990s."
     (opening,) = snippets(text, Terms.build(words=["absent"]))
     assert opening.startswith("The union was founded in 2006.") and "Hizb" not in opening
+
+
+def test_words_found_by_their_prefixes_are_every_word_checked():
+    """Without phrases, the words that may match are found by a regex (highlight.py's
+    _candidate_word_matches); on texts made to trap it (apostrophes, full stops inside
+    words, casing, Cyrillic, underscores, digits) it marks what checking every word marks."""
+    import random
+
+    from sources.highlight import _every_word_matches
+
+    rng = random.Random(3)
+    pieces = ["bomb", "Bombing", "BOMBS", "u.s", "U.S.", "don't", "’s", "war", "the", "of", "_x", "x_",
+              "Рахмон", "рахмона", "ÉTAT", "état", "12", "milit", "Militant", ".", "'", "’", " ", " ", "\n\n", "-"]
+    queries = [Terms.build(words=["bombing"]), Terms.build(words=["Рахмон", "war"]),
+               Terms.build(prefixes=["milit*", "u.s*"]), Terms.build(words=["état", "s"], prefixes=["bo*"])]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        for terms in queries:
+            expected = sorted(set(_every_word_matches(text, terms)))
+            assert find_matches(text, terms) == expected, (text, terms)
