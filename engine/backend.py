@@ -50,6 +50,7 @@ from whoosh.sorting import Count, FieldFacet
 from django.utils.encoding import force_str
 
 from . import fast_path, spelling
+from .term_stats import key_terms
 
 #: A related-articles term found in more than this share of the archive ("state",
 #: "security" in a regional archive) tells little about what is related, and its postings
@@ -381,11 +382,8 @@ class ArchiveWhooshSearchBackend(IndexUpdates, WhooshSearchBackend):
             return None
         field = self.content_field_name
         most = max(RELATED_TERM_MIN_CAP, searcher.doc_count() * RELATED_TERM_MAX_SHARE)
-        terms = [
-            (t, w)
-            for t, w in searcher.key_terms_from_text(field, text, numterms=60)
-            if 1 < searcher.doc_frequency(field, t) <= most
-        ][:15]
+        candidates, stats = key_terms(searcher, field, text, numterms=60)
+        terms = [(t, w) for t, w in candidates if 1 < stats.doc_frequency(field, t) <= most][:15]
         if not terms:
             return None
         q = wq.Or([wq.Term(field, t, boost=w) for t, w in terms])

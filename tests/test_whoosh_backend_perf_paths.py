@@ -463,3 +463,26 @@ def test_phrases_read_from_positions_are_whooshs_phrases(db, fresh_index):
         assert got == expected, phrase
         checked += bool(expected)
     assert checked > 100  # most phrases are found somewhere
+
+
+def test_related_terms_weighed_by_remembered_statistics_are_whooshs(db, fresh_index):
+    """engine/term_stats.py remembers each word's statistics per set of segments: the key
+    terms are Whoosh's own, over several segments, and again after a commit adds one."""
+    from engine.term_stats import key_terms
+
+    index = connections["default"].get_unified_index().get_index(Source)
+    texts = ["Border guards of the steppe met border police.", "The steppe river and the border town.",
+             "Police met the river guards at dawn.", "A dawn raid on the town by police."]
+    sources = [make_source(f"Stats {i}", text) for i, text in enumerate(texts * 3)]
+    for chunk in (sources[:4], sources[4:8], sources[8:]):
+        fresh_index.update(index, chunk)
+    for round_ in range(2):
+        searcher = fresh_index.index.refresh().searcher()
+        assert len(searcher.leaf_searchers()) > 1
+        for text in texts:
+            for _ in range(2):  # the second time from what was remembered
+                found, stats = key_terms(searcher, "text", text, numterms=60)
+                assert found == searcher.key_terms_from_text("text", text, numterms=60)
+                assert [stats.doc_frequency("text", t) for t, _ in found] == [
+                    searcher.doc_frequency("text", t) for t, _ in found]
+        fresh_index.update(index, [make_source("Stats more", "Border steppe river " * 5)])
