@@ -27,7 +27,7 @@ from .ingest.parallel import parse_file, parse_files
 from .ingest import pipeline
 from .ingest.pipeline import Article, undecodable_count
 from .ingest.read import WEB_ARCHIVE_SUFFIXES, strip_bidi_controls
-from .mentions import apply_mentions, insert_mentions, take_new_mention_rows
+from .mentions import apply_mentions, create_found_people, insert_mentions, take_new_mention_rows
 from .models import Country, Organisation, Person, SlugRedirect, Source
 from .signals import touch
 from .versions import detect as detect_versions, detect_in_outcomes, detect_in_stored
@@ -49,6 +49,9 @@ class Outcome:
     reason: str = ""
     source_pk: int | None = None
     undecodable: int = 0  # bad bytes the reader replaced by U+FFFD (recorded on the Source)
+    # A created Source's text is the article's: version detection takes its shingles from
+    # the pipeline (sources.versions.detect_in_outcomes).
+    shingles: object = None
 
 
 @dataclass
@@ -152,6 +155,7 @@ def _all_new(group) -> bool:
 def _create_together(group):
     """Create every article of the group in one savepoint (see store_group)."""
     context = current_context()
+    create_found_people(name for _path, articles, _reason in group for article in articles for name in article.people)
     sources, new_rows, slugs = [], [], set()
     for path, articles, _reason in group:
         for article in articles:
@@ -211,7 +215,8 @@ def _record_outcomes(path, articles):  # a web archive's records that are not ar
 
 
 def _stored(label, status, article, pk):
-    return Outcome(label, status, article.title, source_pk=pk, undecodable=undecodable_count(article))
+    return Outcome(label, status, article.title, source_pk=pk, undecodable=undecodable_count(article),
+                   shingles=article.shingles if status == CREATED else None)
 
 
 def _label(path, article, articles):

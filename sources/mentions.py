@@ -28,13 +28,23 @@ def take_new_mention_rows(source):
 
 
 def insert_mentions(rows):
-    """Insert listed mention rows, (model, saved Source, field values), one query per model
-    (in each table, in the rows' order)."""
+    """Insert listed mention rows, (model, saved Source, field values), one executemany per
+    model (in each table, in the rows' order). Plain rows, not model instances: building
+    and compiling ~25 instances per article was a fifth of a first import's storing time."""
+    connection = connections[router.db_for_write(Source)]
     for model in MENTION_MODELS:
-        # source_id, not source: setting a relation costs more than the rest of the row.
-        of_model = [model(source_id=source.pk, **values) for row_model, source, values in rows if row_model is model]
-        if of_model:
-            model.objects.bulk_create(of_model)
+        of_model = [(source.pk, values) for row_model, source, values in rows if row_model is model]
+        if not of_model:
+            continue
+        names = list(of_model[0][1])
+        columns = [model._meta.get_field(name).column for name in ["source_id", *names]]
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            connection.ops.quote_name(model._meta.db_table),
+            ", ".join(map(connection.ops.quote_name, columns)),
+            ", ".join(["%s"] * len(columns)),
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [(pk, *(values[name] for name in names)) for pk, values in of_model])
 
 
 def apply_mentions(source: Source, article: Article) -> bool:
@@ -82,12 +92,22 @@ def _person_ids(names):
     known = context.person_ids if context is not None else dict(
         Person.objects.filter(name__in=names).values_list("name", "pk")
     )
-    missing = [name for name in names if name not in known]
+    _create_people([name for name in names if name not in known], known)
+    return known
+
+
+def create_found_people(names):
+    """Before an import stores a group of articles together: the people its rules found
+    that no Person has yet, created in one query for the group, not one per article."""
+    known = current_context().person_ids
+    _create_people(list(dict.fromkeys(name for name in names if name not in known)), known)
+
+
+def _create_people(missing, known):
     if missing:
         slugs = new_slugs(Person, missing)
         Person.objects.bulk_create([Person(name=name, slug=slugs[name], found_in_text=True) for name in missing])
         known.update(Person.objects.filter(name__in=missing).values_list("name", "pk"))
-    return known
 
 
 def sync_mentions(model, source, key, wanted):

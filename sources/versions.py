@@ -40,11 +40,14 @@ LOOKUP_CHUNK = 2000
 # --------------------------------------------------------------------------- detection
 
 
-def detect(pks) -> set[int]:
+def detect(pks, printed=None) -> set[int]:
     """Find versions and shared passages for these Sources (created or changed). Returns
-    the pks of the Sources whose group changed."""
-    texts = dict(Source.objects.filter(pk__in=set(pks)).values_list("pk", "text"))
-    printed = {pk: reprints.Fingerprint.of(text) for pk, text in texts.items()}
+    the pks of the Sources whose group changed. `printed`: {pk: reprints.Fingerprint} of
+    some of them, made from their stored texts (the others' texts are read)."""
+    pks, printed = set(pks), dict(printed or {})
+    for pk, text in Source.objects.filter(pk__in=pks - set(printed)).values_list("pk", "text"):
+        printed[pk] = reprints.Fingerprint.of(text)
+    printed = {pk: fingerprint for pk, fingerprint in printed.items() if pk in pks}
     sampled = {pk: reprints.keys(fingerprint.distinct) for pk, fingerprint in printed.items()}
     stored = _stored_keys(sampled)
     held = _held_counts({int(k) for keys in sampled.values() for k in keys})
@@ -68,7 +71,8 @@ def detect(pks) -> set[int]:
 def detect_in_outcomes(outcomes):
     """`detect` for the Sources an import created or updated; returns the outcomes."""
     outcomes = list(outcomes)
-    detect(o.source_pk for o in outcomes if o.status in ("created", "updated") and o.source_pk)
+    changed = [o for o in outcomes if o.status in ("created", "updated") and o.source_pk]
+    detect((o.source_pk for o in changed), {o.source_pk: o.shingles for o in changed if o.shingles is not None})
     return outcomes
 
 

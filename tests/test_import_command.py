@@ -1,6 +1,7 @@
 """import_sources on the seeds and on every kind of bad input."""
 
 import json
+import re
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -222,9 +223,12 @@ def stored_rows():
 
 def split_inserts(captured):
     """(INSERTs of rows, INSERTs of index marks) among the captured queries."""
-    inserts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("INSERT")]
+    # An executemany is logged as "<n> times: INSERT ...": one statement.
+    statements = [re.sub(r"^\d+ times: ", "", q["sql"]) for q in captured.captured_queries]
+    inserts = [sql for sql in statements if sql.startswith("INSERT")]
     marks = [sql for sql in inserts if sql.startswith('INSERT INTO "sources_indexmark"')]
-    return [sql for sql in inserts if sql not in marks], marks
+    rows = [sql for sql in inserts if sql not in marks and not sql.startswith('INSERT INTO "sources_passagekey"')]
+    return rows, marks
 
 
 def passage_key_statements(captured):

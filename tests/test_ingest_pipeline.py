@@ -196,7 +196,7 @@ def test_article_fields_are_the_interface():
         "position", "title", "title_is_derived", "outlet", "author", "dateline", "published",
         "date_precision",
         "language", "text", "raw_text", "removed", "references", "countries", "passing_countries", "organisations", "people",
-        "years", "fingerprint", "original_url", "captured_at",
+        "years", "fingerprint", "shingles", "original_url", "captured_at",
     ]
 
 

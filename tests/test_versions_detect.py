@@ -214,3 +214,16 @@ def test_a_boilerplate_key_stops_gaining_rows_and_still_versions_are_found():
     versions.detect([reprint.pk])
     assert group_of(reprint) == group_of(made[-1]) is not None
     assert group_of(made[0]) is None
+
+
+def test_the_shingles_an_import_brings_are_those_of_the_stored_text(tmp_path):
+    """Detection at import takes a created Source's shingles from the pipeline instead of
+    reading its text back: they must be the stored text's own."""
+    write_reprints(tmp_path / "in", of=("004",))
+    files, _refused = importer.find_files([tmp_path / "in"])
+    with importer.import_context():
+        stored = importer.import_files(files, importer.gazetteer_from_db(), processes=0)
+        created = [o for _path, outcomes in stored for o in outcomes if o.status == importer.CREATED]
+    assert len(created) >= len(files)  # a seed file may hold several articles
+    for outcome in created:
+        assert outcome.shingles == reprints.Fingerprint.of(Source.objects.get(pk=outcome.source_pk).text)

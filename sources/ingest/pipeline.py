@@ -21,6 +21,7 @@ from .gazetteer import Gazetteer
 from .html_page import Page, read_page
 from .language import detect_language
 from .people import find_people
+from .reprints import Fingerprint
 from .read import is_page
 from .split import split
 
@@ -52,6 +53,9 @@ class Article:
     people: dict[str, int] = field(default_factory=dict)  # name -> mentions
     years: dict[int, int] = field(default_factory=dict)
     fingerprint: str = ""
+    # The text's shingles, made here (in the import's parse workers) so that the process
+    # storing the articles need not read their texts back to find versions.
+    shingles: Fingerprint | None = None
     original_url: str = ""  # where the page was published or captured (http(s) only)
     captured_at: datetime.datetime | None = None  # when a web archive captured the page
 
@@ -113,6 +117,7 @@ def process_page(page: Page, gazetteer: Gazetteer, *, captured_at=None) -> list[
         years=meta.years,
         # The article's text, not the page: a capture with other ads is the same article.
         fingerprint=fingerprint(page.text),
+        shingles=Fingerprint.of(meta.body),
         original_url=declared.original_url,
         captured_at=captured_at,
     )]
@@ -166,6 +171,7 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int, original_
         people=find_people(searched, gazetteer),
         years=meta.years,
         fingerprint=fingerprint(raw),
+        shingles=Fingerprint.of(meta.body),
         original_url=original_url,
     )
 
