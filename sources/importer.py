@@ -118,27 +118,36 @@ def import_files(paths, gazetteer, processes=None):
 def store_group(group):
     """Store one transaction's files, [(path, articles, reason)]; returns [(path, outcomes)].
 
-    When every article is new (a first import), the group is inserted together: a few
-    queries for all its Sources and mention rows instead of ~6 per article, which was most
-    of the storing time. Otherwise, or when anything in the group fails, each article is
-    stored in its own savepoint, so that a failure takes back only its own article."""
-    if _all_new(group):
-        try:
-            return _create_together(group)
-        except Exception:
-            # Which article failed, and why, is found out (and reported) one by one below.
-            pass
-    return [(path, store_articles(path, articles, reason)) for path, articles, reason in group]
+    Runs of files whose articles are all new (a first import) are inserted together: a few
+    queries for all their Sources and mention rows instead of ~6 per article, which was
+    most of the storing time. A file with an article already stored (or met earlier in
+    the group) is stored article by article, each in its own savepoint, in its place in
+    the order; so is a run when anything in it fails, so that a failure takes back only
+    its own article."""
+    stored = []
+    for all_new, files in itertools.groupby(zip(group, _new_files(group)), key=lambda pair: pair[1]):
+        files = [file for file, _new in files]
+        if all_new:
+            try:
+                stored += _create_together(files)
+                continue
+            except Exception:
+                # Which article failed, and why, is found out (and reported) one by one below.
+                pass
+        stored += [(path, store_articles(path, articles, reason)) for path, articles, reason in files]
+    return stored
 
 
-def _all_new(group) -> bool:
-    """Whether the import's context says no article of the group is stored yet, and no two
-    of them are the same article (those are found, not created: one by one)."""
+def _new_files(group) -> list[bool]:
+    """For each file of the group, whether the import's context says none of its articles
+    is stored yet or met in an earlier file of the group (those are found, not created:
+    one by one)."""
     context = current_context()
     if context is None or not connections[router.db_for_write(Source)].features.can_return_rows_from_bulk_insert:
-        return False
-    fingerprints, positions = set(), set()
+        return [False] * len(group)
+    fingerprints, positions, new = set(), set(), []
     for path, articles, _reason in group:
+        file_is_new = True
         for article in articles:
             position = (path.name, article.position)
             if (
@@ -146,14 +155,15 @@ def _all_new(group) -> bool:
                 or position in context.positions or position in positions
                 or (_base_name(path.name), article.position) in context.base_name_positions
             ):
-                return False
+                file_is_new = False
             fingerprints.add(article.fingerprint)
             positions.add(position)
-    return True
+        new.append(file_is_new)
+    return new
 
 
 def _create_together(group):
-    """Create every article of the group in one savepoint (see store_group)."""
+    """Create every article of these files in one savepoint (see store_group)."""
     context = current_context()
     create_found_people(name for _path, articles, _reason in group for article in articles for name in article.people)
     sources, new_rows, slugs = [], [], set()

@@ -50,7 +50,8 @@ def detect(pks, printed=None) -> set[int]:
     printed = {pk: fingerprint for pk, fingerprint in printed.items() if pk in pks}
     sampled = {pk: reprints.keys(fingerprint.distinct) for pk, fingerprint in printed.items()}
     stored = _stored_keys(sampled)
-    held = _held_counts({int(k) for keys in sampled.values() for k in keys})
+    holders = _holders({int(k) for keys in sampled.values() for k in keys})
+    held = Counter({key: len(holding) for key, holding in holders.items()})
     changed_keys = {pk: keys for pk, keys in sampled.items() if _changed(keys, stored.get(pk, set()), held)}
     if not changed_keys:
         return set()
@@ -60,7 +61,8 @@ def detect(pks, printed=None) -> set[int]:
         regrouped = _forget(set(changed_keys))
         _store_keys({pk: [k for k in keys.tolist() if held[k] <= reprints.MAX_KEY_POSTINGS]
                      for pk, keys in changed_keys.items()})
-        overlaps = _verified_overlaps(changed_keys, printed, _rare_keys(changed_keys, held))
+        postings = _rare_postings(changed_keys, holders, held)
+        overlaps = _verified_overlaps(changed_keys, printed, postings)
         TextOverlap.objects.bulk_create(overlaps, ignore_conflicts=True)
         regrouped |= _group(sorted(changed_keys), [o for o in overlaps if _is_version(o)])
         expand_for_indexing(regrouped)  # leaders right now, whatever indexes them later
@@ -100,18 +102,20 @@ def _stored_keys(pks) -> dict[int, set[int]]:
     return stored
 
 
-def _held_counts(keys) -> Counter:
-    """key -> how many Sources' rows hold it. A boilerplate key stops gaining rows once
-    it is held by more than MAX_KEY_POSTINGS (see detect), so counting it reads about that
-    many index entries, not one per article of the archive: at 100,000 generated
+def _holders(keys) -> dict[int, set[int]]:
+    """key -> the Sources whose rows hold it. A boilerplate key stops gaining rows once it
+    is held by more than MAX_KEY_POSTINGS (see detect), so reading its holders reads about
+    that many index entries, not one per article of the archive: at 100,000 generated
     articles, 5,131 keys held 3 million of the table's 4 million rows, and counting them
-    was most of an import's time per article."""
+    was most of an import's time per article. One read gives both how many hold a key
+    (is it boilerplate?) and which (the candidates)."""
     keys = sorted(keys)
-    counts = Counter()
+    holders = defaultdict(set)
     for start in range(0, len(keys), LOOKUP_CHUNK):
-        held = PassageKey.objects.filter(key__in=keys[start : start + LOOKUP_CHUNK]).values("key")
-        counts.update(dict(held.annotate(n=Count("source")).values_list("key", "n")))
-    return counts
+        rows = PassageKey.objects.filter(key__in=keys[start : start + LOOKUP_CHUNK]).values_list("key", "source_id")
+        for key, pk in rows.iterator(chunk_size=LOOKUP_CHUNK * 10):
+            holders[key].add(pk)
+    return holders
 
 
 def _changed(keys, stored, held) -> bool:
@@ -123,11 +127,19 @@ def _changed(keys, stored, held) -> bool:
     return not stored <= keys or any(held[k] <= reprints.MAX_KEY_POSTINGS for k in keys - stored)
 
 
-def _rare_keys(changed_keys, held) -> set[int]:
-    """The keys that give candidates: held, with this batch's rows, by no more than
-    MAX_KEY_POSTINGS Sources (a key held by more is boilerplate)."""
-    in_batch = Counter(k for keys in changed_keys.values() for k in keys.tolist())
-    return {k for k, n in in_batch.items() if held[k] + n <= reprints.MAX_KEY_POSTINGS}
+def _rare_postings(changed_keys, holders, held) -> dict[int, set[int]]:
+    """key -> the Sources holding it, for the keys that give candidates: held, with this
+    batch's rows, by no more than MAX_KEY_POSTINGS Sources (a key held by more is
+    boilerplate). The holders as they are once the batch's rows replaced its old ones."""
+    in_batch = defaultdict(set)
+    for pk, keys in changed_keys.items():
+        for key in keys.tolist():
+            in_batch[key].add(pk)
+    return {
+        key: (holders.get(key, set()) - changed_keys.keys()) | pks
+        for key, pks in in_batch.items()
+        if held[key] + len(pks) <= reprints.MAX_KEY_POSTINGS
+    }
 
 
 def _forget(pks) -> set[int]:
@@ -153,8 +165,8 @@ def _drop_lone_groups(group_ids):
     VersionGroup.objects.filter(pk__in=lone).exclude(members__curated=True).delete()
 
 
-def _verified_overlaps(changed_keys, printed, rare_keys) -> list[TextOverlap]:
-    pairs = _candidate_pairs(changed_keys, rare_keys)
+def _verified_overlaps(changed_keys, printed, postings) -> list[TextOverlap]:
+    pairs = _candidate_pairs(changed_keys, postings)
     others = {pk for pair in pairs for pk in pair} - set(printed)
     for pk, text in Source.objects.filter(pk__in=others).values_list("pk", "text"):
         printed[pk] = reprints.Fingerprint.of(text)
@@ -174,10 +186,9 @@ def _verified_overlaps(changed_keys, printed, rare_keys) -> list[TextOverlap]:
     return overlaps
 
 
-def _candidate_pairs(changed_keys, rare_keys) -> set[tuple[int, int]]:
+def _candidate_pairs(changed_keys, postings) -> set[tuple[int, int]]:
     """(lower pk, higher pk) of the Sources worth comparing with a changed Source
-    (reprints.candidates)."""
-    postings = _postings(rare_keys)
+    (reprints.candidates); `postings`: the rare keys' holders."""
     common = defaultdict(Counter)
     for pk, keys in changed_keys.items():
         for key in keys.tolist():
@@ -190,16 +201,6 @@ def _candidate_pairs(changed_keys, rare_keys) -> set[tuple[int, int]]:
         for pk, counts in common.items()
         for other in reprints.candidates(counts, key_counts, len(changed_keys[pk]))
     }
-
-
-def _postings(keys) -> dict[int, set[int]]:
-    """key -> the Sources holding it."""
-    keys = sorted(keys)
-    postings = defaultdict(set)
-    for start in range(0, len(keys), LOOKUP_CHUNK):
-        for key, pk in PassageKey.objects.filter(key__in=keys[start : start + LOOKUP_CHUNK]).values_list("key", "source_id"):
-            postings[key].add(pk)
-    return postings
 
 
 def _key_counts(pks, changed_keys) -> dict[int, int]:

@@ -259,13 +259,38 @@ def test_new_articles_are_created_together_as_one_by_one(tmp_path, monkeypatch):
     assert len({row[3] for row in rows}) == 6  # six slugs, all different
 
     Source.objects.all().delete()
-    monkeypatch.setattr(importer, "_all_new", lambda group: False)
+    monkeypatch.setattr(importer, "_new_files", lambda group: [False] * len(group))
     with CaptureQueriesContext(connection) as one_by_one:
         out, status = run_import(tmp_path)
     assert status == 0 and "6 created" in out
     inserts, marks = split_inserts(one_by_one)
     assert len(inserts) == 6 * 4 and len(marks) == 6, inserts + marks
     assert len(passage_key_statements(one_by_one)) == 1
+    assert stored_rows() == rows
+
+
+def test_a_file_already_stored_leaves_the_new_files_around_it_created_together(tmp_path, monkeypatch):
+    """A copy of an article in the middle of a group is found, not created; the new files
+    before and after it are still inserted together (one INSERT of Sources each run),
+    into the same rows as one by one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sources import importer
+
+    write_articles(tmp_path, "abcdef")
+    shutil.copy(tmp_path / "c.txt", tmp_path / "c2.txt")  # sorted between c and d
+    with CaptureQueriesContext(connection) as together:
+        out, status = run_import(tmp_path)
+    assert status == 0 and "6 created" in out and "1 unchanged" in out
+    inserts, _marks = split_inserts(together)
+    assert len([sql for sql in inserts if sql.startswith('INSERT INTO "sources_source"')]) == 2
+    rows = stored_rows()
+
+    Source.objects.all().delete()
+    monkeypatch.setattr(importer, "_new_files", lambda group: [False] * len(group))
+    out, status = run_import(tmp_path)
+    assert status == 0 and "6 created" in out and "1 unchanged" in out
     assert stored_rows() == rows
 
 
