@@ -38,6 +38,8 @@ def count_facets(leaves, matches, names, many_values=None):
 def _tallied(name, live, limit):
     """A many-valued facet's counts, every segment's tally added as one array: 38,000
     people merged value by value in Python were a third of a search at 100,000."""
+    # Every segment's docs first: reading a segment's docs for the first time numbers its
+    # new values, and the total must have room for all of them.
     segments = [(leaf.facet_docs(name), leaf, bits) for leaf, bits in live]
     total = np.zeros(len(VALUE_NUMBERS.values), dtype=np.int64)
     for docs, leaf, bits in segments:

@@ -9,10 +9,8 @@ at p + i), a fraction of the work. tests/test_whoosh_backend_perf_paths.py check
 against Whoosh's own phrase search.
 """
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import wrappers
-
 from .bitsets import iter_bits
+from .scoring import leaf_matcher
 
 
 def phrase_ids(reader, field, fieldname, btexts, candidates):
@@ -41,9 +39,8 @@ def phrase_ids(reader, field, fieldname, btexts, candidates):
 
 def _positions(matcher, wanted, decode):
     """{document: set of positions} of the postings' documents in ``wanted``."""
-    while type(matcher) is wrappers.FilterMatcher and matcher._exclude:
-        matcher = matcher.child
-    if type(matcher) is not W3LeafMatcher:
+    matcher = leaf_matcher(matcher)
+    if matcher is None:
         return None
     out = {}
     while matcher.is_active():

@@ -116,13 +116,20 @@ class SegmentArrays:
         return found
 
 
+def leaf_matcher(matcher):
+    """Whoosh's own postings matcher under SegmentReader's deletion filters; None when the
+    matcher is anything else."""
+    while type(matcher) is wrappers.FilterMatcher and matcher._exclude:
+        matcher = matcher.child
+    return matcher if type(matcher) is W3LeafMatcher else None
+
+
 def read_postings(matcher, with_weights=False):
     """(ids, weights or None) of a fresh postings matcher, deleted documents included,
     read a block (a tuple) at a time instead of one Python call per posting; None when
-    it is not Whoosh's own leaf matcher (under SegmentReader's deletion filter)."""
-    while type(matcher) is wrappers.FilterMatcher and matcher._exclude:
-        matcher = matcher.child
-    if type(matcher) is not W3LeafMatcher:
+    it is not Whoosh's own leaf matcher (leaf_matcher)."""
+    matcher = leaf_matcher(matcher)
+    if matcher is None:
         return None
     ids, weights = [], [] if with_weights else None
     while matcher.is_active():
@@ -225,25 +232,16 @@ class SegmentScorer:
         return vec
 
     def _phrase(self, m):
-        if not (m.ordered and m.mindist == 1) or any(type(t) is not W3LeafMatcher for t in _leaves(m.ms)):
+        leaves = [leaf_matcher(t) for t in m.ms]
+        if not (m.ordered and m.mindist == 1) or any(t is None for t in leaves):
             raise Unsupported("span query other than a phrase")
-        fieldnames = {t._term[0] for t in _leaves(m.ms)}
+        fieldnames = {t._term[0] for t in leaves}
         if len(fieldnames) != 1:
             raise Unsupported("phrase over several fields")
-        words = [t._term[1].decode("utf-8") for t in _leaves(m.ms)]
+        words = [t._term[1].decode("utf-8") for t in leaves]
         phrase = wq.Phrase(fieldnames.pop(), words, slop=m.slop)
         inside = bits_to_mask(self.phrase_bits(phrase), self.size)
         return np.where(inside, self.scores(m.child) * m.boost, 0.0)
-
-
-def _leaves(ms):
-    """The term matchers of a phrase, unwrapping the deletion filter."""
-    out = []
-    for t in ms:
-        while type(t) is wrappers.FilterMatcher and t._exclude:
-            t = t.child
-        out.append(t)
-    return out
 
 
 def top_hits(segments, limit):
