@@ -15,7 +15,8 @@ class ImportContext:
       means "no such Source", so a new article costs no look-up query (the (file,
       position) look-up has no index and scanned the whole table per article); a hit
       still loads the Source from the database, exactly as before;
-    * the slugs already taken (Sources and redirects).
+    * the slugs already taken (Sources and redirects);
+    * the passage keys found boilerplate (sources.versions).
 
     These are snapshots. A row another process writes meanwhile is caught by the unique
     constraints (fingerprint, slug) or the foreign keys: the article's transaction then
@@ -39,6 +40,8 @@ class ImportContext:
                 self.base_name_positions.add((source_file, position))
         self.slugs = set(Source.objects.order_by().values_list("slug", flat=True))
         self.slugs.update(SlugRedirect.objects.order_by().values_list("old_slug", flat=True))
+        # Passage keys found boilerplate (sources.versions._held): not read again.
+        self.boilerplate_keys: set[int] = set()
 
     def stored(self, source):
         """Record a committed Source."""

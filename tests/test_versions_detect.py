@@ -186,11 +186,22 @@ def _words(seed, n=120):
                     + str(rng.randrange(1000)) for _ in range(n))
 
 
-def test_a_boilerplate_key_stops_gaining_rows_and_still_versions_are_found():
+@pytest.fixture(params=["alone", "in an import"])
+def detection_scope(request):
+    """Detection on its own, and inside an import, which remembers boilerplate keys."""
+    if request.param == "alone":
+        yield None
+    else:
+        with importer.import_context() as context:
+            yield context
+
+
+def test_a_boilerplate_key_stops_gaining_rows_and_still_versions_are_found(detection_scope):
     """A passage printed under every article (a site's footer) is boilerplate once more than
     MAX_KEY_POSTINGS articles hold its keys: its rows stop growing there, so that counting
     them costs the same at 100 articles as at 100,000; unchanged articles stay unchanged
-    and a reprint beside the footer is still a version."""
+    and a reprint beside the footer is still a version. The same whether or not an import
+    remembers the keys it found boilerplate."""
     from collections import Counter
 
     from sources.models import PassageKey
@@ -214,6 +225,38 @@ def test_a_boilerplate_key_stops_gaining_rows_and_still_versions_are_found():
     versions.detect([reprint.pk])
     assert group_of(reprint) == group_of(made[-1]) is not None
     assert group_of(made[0]) is None
+    if detection_scope is not None:
+        assert footer_keys <= detection_scope.boilerplate_keys
+
+
+def test_a_key_an_updated_article_gave_up_is_no_longer_boilerplate_in_the_same_import():
+    """An import remembers boilerplate keys, but not those of an article whose text it
+    changes: when that article no longer holds the footer, the footer is back to
+    MAX_KEY_POSTINGS holders, and the next article with it stores its rows, exactly as
+    detection without the import's memory does."""
+    from collections import Counter
+
+    from sources.models import PassageKey
+
+    footer = _words("footer", 400)
+    limit = reprints.MAX_KEY_POSTINGS
+    footer_keys = set(reprints.keys(reprints.shingles(footer)).tolist())
+    with importer.import_context() as context:
+        made = [make_source(f"Story {n}", f"{_words(n)}\n\n{footer}") for n in range(limit + 2)]
+        for source in made:
+            versions.detect([source.pk])
+        assert footer_keys <= context.boilerplate_keys
+
+        made[0].text = _words(0)  # a curator cut the footer
+        made[0].save()
+        versions.detect([made[0].pk])
+        assert not footer_keys & context.boilerplate_keys
+
+        late = make_source("Late story", f"{_words(limit + 2)}\n\n{footer}")
+        versions.detect([late.pk])
+    rows = Counter(PassageKey.objects.filter(key__in=footer_keys).values_list("key", flat=True))
+    assert set(rows.values()) == {limit + 1}
+    assert PassageKey.objects.filter(source=late, key__in=footer_keys).count() == len(footer_keys)
 
 
 def test_the_shingles_an_import_brings_are_those_of_the_stored_text(tmp_path):
