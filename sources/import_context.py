@@ -16,7 +16,8 @@ class ImportContext:
       position) look-up has no index and scanned the whole table per article); a hit
       still loads the Source from the database, exactly as before;
     * the slugs already taken (Sources and redirects);
-    * the passage keys found boilerplate (sources.versions).
+    * the passage keys found boilerplate, and how many keys each Source this import
+      stored holds (sources.versions).
 
     These are snapshots. A row another process writes meanwhile is caught by the unique
     constraints (fingerprint, slug) or the foreign keys: the article's transaction then
@@ -42,6 +43,8 @@ class ImportContext:
         self.slugs.update(SlugRedirect.objects.order_by().values_list("old_slug", flat=True))
         # Passage keys found boilerplate (sources.versions._held): not read again.
         self.boilerplate_keys: set[int] = set()
+        # pk -> passage key rows stored by this import (sources.versions._key_counts).
+        self.passage_key_counts: dict[int, int] = {}
 
     def stored(self, source):
         """Record a committed Source."""

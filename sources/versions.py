@@ -89,6 +89,9 @@ def _store_keys(keys_by_pk):
     detection's cost at import when made through bulk_create)."""
     table, key, source = map(connection.ops.quote_name, (PassageKey._meta.db_table, "key", "source_id"))
     rows = [(key_value, pk) for pk, keys in keys_by_pk.items() for key_value in keys]
+    context = current_context()
+    if context is not None:
+        context.passage_key_counts.update((pk, len(keys)) for pk, keys in keys_by_pk.items())
     with connection.cursor() as cursor:
         # A concurrent detection of the same Source (a re-extraction during an import)
         # stores the same rows: not an error.
@@ -158,8 +161,9 @@ def _rare_postings(changed_keys, holders, held) -> dict[int, set[int]]:
     for pk, keys in changed_keys.items():
         for key in keys.tolist():
             in_batch[key].add(pk)
+    batch = set(changed_keys)  # a set: set - dict_keys would build one per key
     return {
-        key: (holders.get(key, set()) - changed_keys.keys()) | pks
+        key: (holders.get(key, set()) - batch) | pks
         for key, pks in in_batch.items()
         if held[key] + len(pks) <= reprints.MAX_KEY_POSTINGS
     }
@@ -227,7 +231,13 @@ def _candidate_pairs(changed_keys, postings) -> set[tuple[int, int]]:
 
 
 def _key_counts(pks, changed_keys) -> dict[int, int]:
-    counts = {pk: len(keys) for pk, keys in changed_keys.items()}
+    """pk -> how many keys the Source holds: the sampled keys of the changed ones, the rows
+    this import stored for others (counting them again was a query per batch), else the
+    rows counted."""
+    context = current_context()
+    stored_here = context.passage_key_counts if context is not None else {}
+    counts = {pk: stored_here[pk] for pk in pks if pk in stored_here}
+    counts.update((pk, len(keys)) for pk, keys in changed_keys.items())
     rest = [pk for pk in pks if pk not in counts]
     for start in range(0, len(rest), LOOKUP_CHUNK):
         rows = PassageKey.objects.filter(source_id__in=rest[start : start + LOOKUP_CHUNK])
@@ -259,8 +269,9 @@ def _group(new_pks, version_overlaps) -> set[int]:
         if target is None:
             target = VersionGroup.objects.create().pk
         merged = set()
-        if not VersionMembership.objects.filter(group=target, curated=True).exists():
-            merged = _merge_into(target, {memberships[o].group_id for o in others if o in memberships})
+        other_groups = {memberships[o].group_id for o in others if o in memberships} - {target}
+        if other_groups and not VersionMembership.objects.filter(group=target, curated=True).exists():
+            merged = _merge_into(target, other_groups)
         for membership in memberships.values():
             if membership.group_id in merged:
                 membership.group_id = target
@@ -276,7 +287,7 @@ def _merge_into(target, group_ids) -> set[int]:
     """Move the members of these groups into `target`, but for groups a curator judged.
     Returns the groups merged (and deleted)."""
     mergeable = set(
-        VersionGroup.objects.filter(pk__in=set(group_ids) - {target})
+        VersionGroup.objects.filter(pk__in=group_ids)
         .exclude(members__curated=True)
         .values_list("pk", flat=True)
     )

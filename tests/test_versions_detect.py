@@ -254,6 +254,10 @@ def test_a_key_an_updated_article_gave_up_is_no_longer_boilerplate_in_the_same_i
 
         late = make_source("Late story", f"{_words(limit + 2)}\n\n{footer}")
         versions.detect([late.pk])
+        # What the import remembers of each Source's key count is the rows' own count.
+        assert context.passage_key_counts == dict(
+            Counter(PassageKey.objects.values_list("source_id", flat=True))
+        )
     rows = Counter(PassageKey.objects.filter(key__in=footer_keys).values_list("key", flat=True))
     assert set(rows.values()) == {limit + 1}
     assert PassageKey.objects.filter(source=late, key__in=footer_keys).count() == len(footer_keys)
