@@ -195,8 +195,12 @@ def _drop_lone_groups(group_ids):
 def _verified_overlaps(changed_keys, printed, postings) -> list[TextOverlap]:
     pairs = _candidate_pairs(changed_keys, postings)
     others = {pk for pair in pairs for pk in pair} - set(printed)
-    for pk, text in Source.objects.filter(pk__in=others).values_list("pk", "text"):
+    context = current_context()
+    recent = context.recent_fingerprints if context is not None else {}
+    printed.update((pk, recent[pk]) for pk in others & recent.keys())
+    for pk, text in Source.objects.filter(pk__in=others - printed.keys()).values_list("pk", "text"):
         printed[pk] = reprints.Fingerprint.of(text)
+    recent.update(printed)
     overlaps = []
     for a, b in sorted(pairs):
         if a not in printed or b not in printed:

@@ -274,3 +274,32 @@ def test_the_shingles_an_import_brings_are_those_of_the_stored_text(tmp_path):
     assert len(created) >= len(files)  # a seed file may hold several articles
     for outcome in created:
         assert outcome.shingles == reprints.Fingerprint.of(Source.objects.get(pk=outcome.source_pk).text)
+
+
+def test_an_import_compares_a_reprint_with_the_shingles_it_kept_of_the_original():
+    """An import keeps the shingles of the Sources it detected last: a reprint's candidate
+    among them is compared without reading its text again, with the same outcome."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with importer.import_context() as context:
+        original = make_source("Story", seed_text("004"))
+        versions.detect([original.pk])
+        assert original.pk in context.recent_fingerprints
+        reprint = make_source("Story, reprinted", seed_text("004") + "\n\nRead more at our site.")
+        with CaptureQueriesContext(connection) as queries:
+            versions.detect([reprint.pk], {reprint.pk: reprints.Fingerprint.of(reprint.text)})
+    assert group_of(reprint) == group_of(original) is not None
+    assert not [q for q in queries if '"text"' in q["sql"]]
+
+
+def test_the_shingles_an_import_keeps_are_bounded_and_the_latest():
+    from sources.import_context import RecentFingerprints
+
+    kept = RecentFingerprints()
+    for pk in range(RecentFingerprints.MAX_SOURCES + 5):
+        kept[pk] = reprints.Fingerprint.of(f"text {pk}")
+    assert len(kept) == RecentFingerprints.MAX_SOURCES and 4 not in kept and 5 in kept
+    kept[5] = reprints.Fingerprint.of("detected again")  # now among the latest
+    kept[-1] = reprints.Fingerprint.of("one more")
+    assert len(kept) == RecentFingerprints.MAX_SOURCES and 5 in kept and 6 not in kept
