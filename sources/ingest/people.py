@@ -24,7 +24,8 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .gazetteer import Gazetteer
 
@@ -34,10 +35,19 @@ _PARTICLE = "|".join(sorted(PARTICLES, key=len, reverse=True))
 # Latin and Cyrillic words, checked one by one afterwards), single spaces between them, a
 # lower-case particle allowed inside ("Abu Bakr al-Baghdadi").
 _WORD = r"[^\W\d_a-z][\w'’‐-]*"
-RUN = re.compile(rf"(?<![\w'’‐-]){_WORD}(?:[ \u00a0](?:(?:{_PARTICLE})[ \u00a0‐-])?{_WORD})*")
-SPLIT = re.compile(r"[ \u00a0]+")
+# The first word is _WORD not preceded by a word character, written so that re can skip
+# ahead fast: a pattern that starts with a plain character set lets re's search jump over
+# the characters outside it in one C loop (a pattern that starts with a look-behind is
+# tried at every position). The set, A-Z and everything from U+0080 up, holds every
+# character of [^\W\d_a-z] (the ASCII ones in it are exactly A-Z); the two look-behinds
+# then check exactly what the old pattern checked: the character just matched is in
+# [^\W\d_a-z], and the one before it (if any) is no word character.
+_FIRST_WORD = r"[A-Z\u0080-\U0010ffff](?<![\w'’‐-](?s:.))(?<=[^\W\d_a-z])[\w'’‐-]*"
+RUN = re.compile(rf"{_FIRST_WORD}(?:[ \u00a0](?:(?:{_PARTICLE})[ \u00a0‐-])?{_WORD})*")
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-LOWER_WORD = re.compile(r"(?<![\w'’‐-])[a-zа-яё][\w'’‐-]*")
+# A lower-case word: one of these, with no word character (WORD_CHAR) on either side.
+LOWER_WORD = re.compile(r"[a-zа-яё][\w'’‐-]*")
+WORD_CHAR = re.compile(r"[\w'’‐-]")
 SEPARATORS = re.compile(r"[\s‐-]+")
 
 TITLES = {
@@ -117,24 +127,45 @@ APPOSITION = re.compile(r", (?:who\b|(?:a|an|the) (?!capital|city|town|village|r
                         r"district|country|republic|border|area|site|home|main)[a-z])")
 
 
-@dataclass(frozen=True)
-class _Word:
+class _Word(NamedTuple):
     text: str  # as written, possessive ending removed
     key: str  # casefolded, hyphens as spaces, one kind of apostrophe
-    start: int
+    start: int  # offsets in the run
     end: int
+    is_name_word: bool  # _is_name_word(), worked out once per word
+
+
+class _Match(NamedTuple):
+    kind: str  # "known" / "known_surname" (gazetteer), "candidate" (two to four name words) or "single"
+    name: str  # canonical name / the candidate as written / the single word's key
+    # Key of the last word of a full name, for bare-surname links; of a known person's
+    # bare surname ("Karimov"), which the article's own earlier full name overrides.
+    surname: str = ""
+    introduced: bool = False  # a title, role or speech introduces the candidate
+
+
+class _Candidate(NamedTuple):
+    """A candidate in a run's plan whose introduction (by speech or role) is read in the
+    text around each occurrence of the run."""
+
+    name: str  # as written
+    surname: str
+    start: int  # offsets in the run
+    end: int
+    is_run_start: bool
+
+    def match_at(self, text: str, run_start: int) -> _Match:
+        introduced = _introduced(text, run_start + self.start, run_start + self.end, is_run_start=self.is_run_start)
+        return _Match("candidate", self.name, surname=self.surname, introduced=introduced)
 
 
 def find_people(text: str, gazetteer: Gazetteer) -> dict[str, int]:
     """{person's name: mentions}: gazetteer people under their canonical name, new people
     under their name as first written."""
     names = _names_for(gazetteer)
-    matches = [m for found in RUN.finditer(text) for m in _matches_in(found, names, text)]
+    matches = _matches(text, names)
     new_names = {m.name for m in matches if m.kind == "candidate" and m.introduced}
-    # Lower-case words are only read when a new name is a candidate.
-    if new_names:
-        ordinary = set(LOWER_WORD.findall(text))
-        new_names = {name for name in new_names if not _has_ordinary_word(name, ordinary)}
+    new_names = {name for name in new_names if not _has_ordinary_word(name, text)}
     counts: Counter[str] = Counter()
     surnames: dict[str, str | None] = {}  # surname key -> person; None: two people share it
     for match in matches:
@@ -149,16 +180,6 @@ def find_people(text: str, gazetteer: Gazetteer) -> dict[str, int]:
     return dict(counts)
 
 
-@dataclass(frozen=True)
-class _Match:
-    kind: str  # "known" / "known_surname" (gazetteer), "candidate" (two to four name words) or "single"
-    name: str  # canonical name / the candidate as written / the single word's key
-    # Key of the last word of a full name, for bare-surname links; of a known person's
-    # bare surname ("Karimov"), which the article's own earlier full name overrides.
-    surname: str = ""
-    introduced: bool = False  # a title, role or speech introduces the candidate
-
-
 def _person_of(match: _Match, new_names: set[str], surnames: dict) -> str | None:
     if match.kind == "known_surname":
         return surnames.get(match.surname, match.name)
@@ -169,11 +190,31 @@ def _person_of(match: _Match, new_names: set[str], surnames: dict) -> str | None
     return surnames.get(match.name)
 
 
-def _matches_in(found: re.Match, names: _Names, text: str):
-    run = found.group()
+def _matches(text: str, names: _Names) -> list[_Match]:
+    """The matches of every run, in order.
+
+    What a run matches depends on the run's text alone (and the gazetteer), except whether
+    a speech verb or role noun around it introduces a candidate. So each run is read once
+    into a plan, kept by its text, and only the candidates' introductions are read at each
+    occurrence."""
+    matches: list[_Match] = []
+    plans = names.plans
+    for found in RUN.finditer(text):
+        run = found.group()
+        plan = plans.get(run)
+        if plan is None:
+            plan = plans.remember(run, _plan(run, names))
+        for item in plan:
+            matches.append(item.match_at(text, found.start()) if type(item) is _Candidate else item)
+    return matches
+
+
+def _plan(run: str, names: _Names) -> tuple[_Match | _Candidate, ...]:
     if " " in run or "\u00a0" in run:
-        return _match_run(_words(found), names, text)
-    # Most runs are one word ("The", "Tajikistan"): the short way, for speed.
+        plan: list[_Match | _Candidate] = []
+        _match_run(_words(run, names), names, plan)
+        return tuple(plan)
+    # Most runs are one word ("The", "Tajikistan"): the short way.
     if not run[0].isupper():
         return ()
     key = _key(POSSESSIVE.sub("", run) if run[-1] in "s'’" else run)
@@ -185,19 +226,23 @@ def _matches_in(found: re.Match, names: _Names, text: str):
     return (_Match("single", key),)
 
 
-def _words(match: re.Match) -> list[_Word]:
+def _words(run: str, names: _Names) -> list[_Word]:
     """The run's words up to the first that is not capitalised (or a particle), and up to a
     possessive ("Rahmon’s" ends the run)."""
-    words, offset = [], match.start()
-    for raw in SPLIT.split(match.group()):
-        start = match.string.find(raw, offset)
-        offset = start + len(raw)
+    words, start = [], 0
+    # RUN puts exactly one space or no-break space between two words (a separator is
+    # followed by a particle or a word, both starting with a letter) and none at either
+    # end: so this split is the words, and each starts one past the previous one's end.
+    for raw in run.replace("\u00a0", " ").split(" "):
         if not (raw[0].isupper() or raw.casefold() in PARTICLES or _particle_prefixed(raw)):
             break
-        bare = POSSESSIVE.sub("", raw)
-        words.append(_Word(bare, _key(bare), start, start + len(bare)))
+        # POSSESSIVE can only match a word ending in s or an apostrophe.
+        bare = POSSESSIVE.sub("", raw) if raw[-1] in "s'’" else raw
+        key = _key(bare)
+        words.append(_Word(bare, key, start, start + len(bare), _is_name_word(bare, key, names)))
         if bare != raw:
             break
+        start += len(raw) + 1
     while words and words[-1].key in PARTICLES:
         words.pop()
     return words
@@ -213,9 +258,9 @@ def _key(words: str) -> str:
     return " ".join(SEPARATORS.split(key)) if SEPARATORS.search(key) else key
 
 
-def _match_run(run: list[_Word], names: _Names, text: str):
+def _match_run(run: list[_Word], names: _Names, plan: list) -> None:
     """The gazetteer names in the run, longest first; between them, candidate new names and
-    single words (possible bare surnames)."""
+    single words (possible bare surnames). Appended to the plan."""
     position, stretch_start = 0, 0
     while position < len(run):
         found = _known_at(run, position, names)
@@ -223,45 +268,51 @@ def _match_run(run: list[_Word], names: _Names, text: str):
             position += 1
             continue
         person, length = found
-        yield from _rest(run[stretch_start:position], run, names, text)
+        _rest(run[stretch_start:position], plan)
         if length == 1:
-            yield _Match("known_surname", person, surname=run[position].key)
+            plan.append(_Match("known_surname", person, surname=run[position].key))
         else:
-            yield _Match("known", person, surname=run[position + length - 1].key)
+            plan.append(_Match("known", person, surname=run[position + length - 1].key))
         position += length
         stretch_start = position
-    yield from _rest(run[stretch_start:], run, names, text)
+    _rest(run[stretch_start:], plan)
 
 
-def _known_at(run, position, names: _Names) -> tuple[str, int] | None:
+def _known_at(run: list[_Word], position: int, names: _Names) -> tuple[str, int] | None:
+    # Exact shortcut: a looked-up key starts with the first space-separated part of this
+    # word's key, so where no gazetteer key starts with that part, no length can match.
+    if run[position].key.split(" ", 1)[0] not in names.first_parts:
+        return None
     for length in range(min(5, len(run) - position), 0, -1):
         person = names.people.get(" ".join(w.key for w in run[position:position + length]))
         if person is None:
             continue
-        if length == 1 and position > 0 and _is_name_word(run[position - 1], names):
+        if length == 1 and position > 0 and run[position - 1].is_name_word:
             return None  # another given name: "Rustam Karimov" is not Islam Karimov
         return person, length
     return None
 
 
-def _rest(stretch: list[_Word], run: list[_Word], names: _Names, text: str):
+def _rest(stretch: list[_Word], plan: list) -> None:
     """A candidate name (or single word) from words the gazetteer did not claim: leading
     titles, qualifiers and non-name words go, and the name ends at the next non-name word."""
     titled = False
-    while stretch and not _is_name_word(stretch[0], names):
-        titled |= stretch[0].key in TITLES
-        stretch = stretch[1:]
-    name = []
-    for word in stretch:
-        if not _is_name_word(word, names):
-            break
-        name.append(word)
+    first = 0
+    while first < len(stretch) and not stretch[first].is_name_word:
+        titled |= stretch[first].key in TITLES
+        first += 1
+    last = first
+    while last < len(stretch) and stretch[last].is_name_word:
+        last += 1
+    name = stretch[first:last]
     if len(name) == 1:
-        yield _Match("single", name[0].key)
+        plan.append(_Match("single", name[0].key))
     elif 2 <= len(name) <= 4:
         written = " ".join(w.text for w in name)
-        introduced = titled or _introduced(text, name[0].start, name[-1].end, is_run_start=name[0] is run[0])
-        yield _Match("candidate", written, surname=name[-1].key, introduced=introduced)
+        if titled:
+            plan.append(_Match("candidate", written, surname=name[-1].key, introduced=True))
+        else:  # the run's first word is the only word with offset 0
+            plan.append(_Candidate(written, name[-1].key, name[0].start, name[-1].end, is_run_start=name[0].start == 0))
 
 
 def _introduced(text: str, start: int, end: int, *, is_run_start: bool) -> bool:
@@ -277,29 +328,65 @@ def _role_noun_before(before: str) -> bool:
     return len(words) >= 2 and words[-1] == "" and words[-2] in ROLE_NOUNS
 
 
-def _is_name_word(word: _Word, names: _Names) -> bool:
+def _is_name_word(text: str, key: str, names: _Names) -> bool:
     """Could be part of a person's name: not an acronym ("KNB"), a title, a month, an
     institution or a word of a country's or organisation's name."""
     return (
-        len(word.key) >= 2
-        and any(ch.islower() for ch in word.text)
-        and word.key not in NEVER_IN_A_NAME
-        and word.key not in names.not_names
+        len(key) >= 2
+        and key not in NEVER_IN_A_NAME
+        and key not in names.not_names
+        and any(ch.islower() for ch in text)
     )
 
 
-def _has_ordinary_word(name: str, ordinary: set[str]) -> bool:
+def _has_ordinary_word(name: str, text: str) -> bool:
     """A word of the name that the article also writes in lower case is an ordinary word
     ("Security", "Service"), not a name."""
-    return any(word.lower() in ordinary for word in name.split() if word.casefold() not in PARTICLES)
+    return any(_written_in_lower_case(word.lower(), text) for word in name.split()
+               if word.casefold() not in PARTICLES)
+
+
+def _written_in_lower_case(word: str, text: str) -> bool:
+    """Whether the text has word among its lower-case words, found by looking for the word
+    itself rather than listing every lower-case word of the text (which cost more).
+
+    The same as `word in set(re.findall(r"(?<![\w'’‐-])[a-zа-яё][\w'’‐-]*", text))`: a
+    word that is not itself a LOWER_WORD is never found. Where the text holds it with no
+    word character on either side, that scan finds exactly it: no word found earlier can
+    reach over the non-word character before it, and the greedy match stops at the
+    non-word character after it. Any other occurrence lies inside a longer stretch of word
+    characters, so the scan finds something longer there."""
+    if not LOWER_WORD.fullmatch(word):
+        return False
+    start = text.find(word)
+    while start != -1:
+        end = start + len(word)
+        if (start == 0 or not WORD_CHAR.match(text, start - 1)) and not WORD_CHAR.match(text, end):
+            return True
+        start = text.find(word, start + 1)
+    return False
 
 
 # --- the gazetteer's names --------------------------------------------------------------
+
+class _Plans(dict):
+    """A run's text -> its plan (see _matches). Emptied when full: memory stays bounded."""
+
+    LIMIT = 20_000
+
+    def remember(self, run: str, plan: tuple) -> tuple:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[run] = plan
+        return plan
+
 
 @dataclass(frozen=True)
 class _Names:
     people: dict[str, str]  # key of every name and other name -> canonical name
     not_names: frozenset[str]  # words of countries' and organisations' names
+    first_parts: frozenset[str]  # the first space-separated part of every key in people
+    plans: _Plans = field(default_factory=_Plans)
 
 
 def prepare(gazetteer: Gazetteer) -> None:
@@ -332,4 +419,4 @@ def _build(people, places_and_bodies) -> _Names:
     words = {word for surfaces in places_and_bodies for surface in surfaces for word in _key(surface).split()}
     # A person's own name words stay name words where a country or body shares them.
     own = {word for name in known for word in name.split()}
-    return _Names(known, frozenset(words - own))
+    return _Names(known, frozenset(words - own), frozenset(key.split(" ", 1)[0] for key in known))
