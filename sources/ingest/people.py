@@ -155,7 +155,8 @@ class _Candidate(NamedTuple):
     is_run_start: bool
 
     def match_at(self, text: str, run_start: int) -> _Match:
-        introduced = _introduced(text, run_start + self.start, run_start + self.end, is_run_start=self.is_run_start)
+        start, end = run_start + self.start, run_start + self.end
+        introduced = _introduced(text, start, end, is_run_start=self.is_run_start)
         return _Match("candidate", self.name, surname=self.surname, introduced=introduced)
 
 
@@ -311,8 +312,9 @@ def _rest(stretch: list[_Word], plan: list) -> None:
         written = " ".join(w.text for w in name)
         if titled:
             plan.append(_Match("candidate", written, surname=name[-1].key, introduced=True))
-        else:  # the run's first word is the only word with offset 0
-            plan.append(_Candidate(written, name[-1].key, name[0].start, name[-1].end, is_run_start=name[0].start == 0))
+        else:  # read at each occurrence; the run's first word is the only one at offset 0
+            is_run_start = name[0].start == 0
+            plan.append(_Candidate(written, name[-1].key, name[0].start, name[-1].end, is_run_start))
 
 
 def _introduced(text: str, start: int, end: int, *, is_run_start: bool) -> bool:
