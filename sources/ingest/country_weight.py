@@ -32,6 +32,7 @@ import bisect
 import functools
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,6 +98,59 @@ LIST_GAP = re.compile(r"^[\s,;/&\-‐–—~\d().:]*(?:\b(?:and|or|as well as)\b
 LIST_GAP_MAX = 30
 PAIR_GAP = re.compile(r"^[-‐–]$")
 
+# Words every match of a rule contains, in some case: NOTICE_BEFORE names the act
+# ("recogni[sz]ed" and "labell?ed" spelled out), NEIGHBOUR_BEFORE a border or a neighbour
+# ("neighbo" begins both spellings), ORIGIN_BEFORE says "from". Most mentions have none of
+# them in the 60 characters before, and then the search, which tries every one of those
+# characters, need not run (_Words.may_stand).
+NOTICE_WORDS = ("banned", "outlawed", "prohibited", "forbidden", "proscribed", "designated",
+                "recognised", "recognized", "labelled", "labeled")
+NEIGHBOUR_WORDS = ("border", "frontier", "neighbo")
+ORIGIN_WORDS = ("from",)
+# MODIFIER_BEFORE ends in a dash and `$`, which matches at the end or before a final "\n";
+# the dashes are uncased, so IGNORECASE matches them only as themselves.
+DASH_ENDINGS = ("-", "‐", "–", "-\n", "‐\n", "–\n")
+
+
+class _Words:
+    """Where the words of NOTICE_WORDS, NEIGHBOUR_WORDS and ORIGIN_WORDS stand in one
+    article: found once, by str.find in the lower-cased text, instead of by a regular
+    expression search before every mention.
+
+    Exact: an IGNORECASE match of an ASCII word is ASCII, unless the text holds one of the
+    few other characters the re module matches to an ASCII letter ("ſ" for s, the Kelvin
+    sign for k, dotted and dotless i: _ascii_case_mates); then lower-casing each of its
+    characters gives the word in lower case. When lower-casing keeps the length, each
+    character gives one, so a position in the lower-cased text is the same position in
+    the text. Without both conditions, may_stand always says yes: every search runs."""
+
+    def __init__(self, text: str) -> None:
+        lowered = text.lower()
+        self.usable = len(lowered) == len(text) and _ascii_case_mates().search(text) is None
+        self.lowered = lowered
+        # Most articles hold none of a rule's words: then no mention's window can.
+        self.present = {words: tuple(word for word in words if word in lowered)
+                        for words in (NOTICE_WORDS, NEIGHBOUR_WORDS, ORIGIN_WORDS)}
+
+    def may_stand(self, words: tuple[str, ...], start: int, end: int) -> bool:
+        """False when no word of `words` stands, in any case, wholly within text[start:end]."""
+        if not self.usable:
+            return True
+        for word in self.present[words]:
+            if self.lowered.find(word, start, end) >= 0:
+                return True
+        return False
+
+
+@functools.lru_cache(maxsize=1)
+def _ascii_case_mates() -> re.Pattern:
+    """A pattern finding the non-ASCII characters that an IGNORECASE pattern matches to an
+    ASCII letter (in this Python: "İ", "ı", "ſ", the Kelvin sign); asked of the re module
+    itself, over every code point, once per process (some 30 ms)."""
+    non_ascii = "".join(map(chr, range(0x80, sys.maxunicode + 1)))
+    mates = set(re.findall("|".join("abcdefghijklmnopqrstuvwxyz"), non_ascii, re.IGNORECASE))
+    return re.compile("[" + "".join(map(re.escape, sorted(mates))) + "]")
+
 NAME_ENDINGS = ("stan", "ia", "land", "iye")
 
 
@@ -118,13 +172,16 @@ def read_countries(text: str, hits: list[Hit], *, headline_end: int = 0, datelin
     `gazetteer`: the one searched with, for its news organisations ("Russia's Interfax")
     and the home countries of its organisations."""
     media, homes = _organisation_facts(gazetteer)
+    if not any(hit.target in media for hit in hits):
+        media = frozenset()  # no news organisation named: _before_media_name need not look
     lead_end = _lead_end(text, headline_end)
     countries = [hit for hit in hits if hit.kind == "country"]
     factors = _list_factors(text, countries)
+    words = _Words(text) if countries else None
     reading = CountryReading()
     in_headline: set[str] = set()
     for index, hit in enumerate(countries):
-        context = _context(text, hit, hits, media)
+        context = _context(text, hit, hits, media, words)
         if hit.start < headline_end:
             # A headline has no room for passing mentions: only a notice, a language label
             # or a press attribution there is not what the story is about.
@@ -184,26 +241,32 @@ def _paragraph_end(text: str, start: int) -> int:
 
 # --- context ------------------------------------------------------------------------------
 
-def _context(text: str, hit: Hit, hits: list[Hit], media: frozenset[str]) -> float:
-    before = text[max(0, hit.start - WINDOW):hit.start]
+def _context(text: str, hit: Hit, hits: list[Hit], media: frozenset[str], words: "_Words") -> float:
+    window_start = max(0, hit.start - WINDOW)
+    before = text[window_start:hit.start]
     after = text[hit.end:hit.end + WINDOW]
-    if NOTICE_BEFORE.search(before):
+    # Each `words.may_stand(...) and` or `before.endswith(...) and` below only skips a search
+    # that could not match (see _Words and DASH_ENDINGS); the search decides.
+    if words.may_stand(NOTICE_WORDS, window_start, hit.start) and NOTICE_BEFORE.search(before):
         return NOTICE
-    if LANGUAGE_AFTER.match(after) or (IN_BEFORE.search(before) and CLOSING_AFTER.match(after)):
+    if LANGUAGE_AFTER.match(after) or (CLOSING_AFTER.match(after) and IN_BEFORE.search(before)):
         return LANGUAGE
     if ATTRIBUTION_AFTER.match(after) or _before_media_name(text, hit, hits, media):
         return ATTRIBUTION
-    if MODIFIER_AFTER.match(after) or MODIFIER_BEFORE.search(before):
+    if MODIFIER_AFTER.match(after) or (before.endswith(DASH_ENDINGS) and MODIFIER_BEFORE.search(before)):
         return MODIFIER
     if GLOSS_BEFORE.search(before) and GLOSS_AFTER.match(after):
         return GLOSS
-    if NEIGHBOUR_BEFORE.search(before) or ORIGIN_BEFORE.search(before):
+    if ((words.may_stand(NEIGHBOUR_WORDS, window_start, hit.start) and NEIGHBOUR_BEFORE.search(before))
+            or (words.may_stand(ORIGIN_WORDS, window_start, hit.start) and ORIGIN_BEFORE.search(before))):
         return NEIGHBOUR
     return 1.0
 
 
 def _before_media_name(text: str, hit: Hit, hits: list[Hit], media: frozenset[str]) -> bool:
     """"Russia's Interfax", "Russian news agency TASS": a news organisation names its country."""
+    if not media:
+        return False
     following = _next_hit(hits, hit.end)
     return (
         following is not None
