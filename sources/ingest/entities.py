@@ -89,6 +89,10 @@ class _Alias:
     target: str  # ISO code or canonical organisation name
     case_sensitive: bool
     pattern: re.Pattern
+    # Which context rules apply (see _acceptable), decided once when the index is built.
+    wordlike: bool = False  # an acronym that is also an English word in capitals ("IS")
+    common_noun_phrase: bool = False  # an organisation of several words ("Islamic State")
+    personal_name: bool = False  # a country that is also a first or last name ("Jordan")
 
 
 def find_entities(text: str, gazetteer: Gazetteer) -> Entities:
@@ -106,9 +110,10 @@ def find_entities(text: str, gazetteer: Gazetteer) -> Entities:
         # One C-level match of all these aliases at once rules out most positions
         # ("the" starts "The Diplomat" but is rarely followed by it).
         any_alias, candidates = entry
-        if any_alias.match(text, token.start()) is None:
+        found = any_alias.match(text, token.start())
+        if found is None:
             continue
-        match = _best_match(text, token.start(), candidates)
+        match = _best_match(text, found, candidates)
         if match is None:
             continue
         alias, end = match
@@ -120,30 +125,45 @@ def find_entities(text: str, gazetteer: Gazetteer) -> Entities:
     return Entities(countries=dict(countries), organisations=dict(organisations), hits=hits)
 
 
-def _best_match(text: str, start: int, candidates) -> tuple[_Alias, int] | None:
-    """The longest candidate alias that matches at `start` and passes the context rules."""
-    for alias in candidates:
-        found = alias.pattern.match(text, start)
-        if found and _acceptable(text, alias, found.start(), found.end()):
-            return alias, found.end()
+def _best_match(text: str, found: re.Match, candidates: list[_Alias]) -> tuple[_Alias, int] | None:
+    """The longest candidate alias that matches where `found` (the match of their _any_of
+    pattern) starts and passes the context rules."""
+    # The alternation tries the aliases in order, so its group is the first alias that
+    # matches here, and its end is that alias's own match's: the aliases before it do not
+    # match, and need not be tried again.
+    first = found.lastindex - 1
+    if _acceptable(text, candidates[first], found.start(), found.end()):
+        return candidates[first], found.end()
+    for alias in candidates[first + 1:]:
+        match = alias.pattern.match(text, found.start())
+        if match and _acceptable(text, alias, match.start(), match.end()):
+            return alias, match.end()
     return None
 
 
 # --- context rules ------------------------------------------------------------
 
 def _acceptable(text: str, alias: _Alias, start: int, end: int) -> bool:
-    matched = text[start:end]
     if alias.kind == "ignore":
         return True
-    if not alias.case_sensitive and not _capitals_agree(alias.surface, matched):
+    if not alias.case_sensitive and not _capitals_agree(alias.surface, text[start:end]):
         return False
-    if alias.surface in WORDLIKE_ACRONYMS and _next_to_capitals(text, start, end):
+    if alias.wordlike and _next_to_capitals(text, start, end):
         return False
-    if alias.kind == "organisation" and " " in alias.surface.strip() and _after_indefinite_article(text, start):
+    if alias.common_noun_phrase and _after_indefinite_article(text, start):
         return False
-    if alias.kind == "country" and alias.surface.casefold() in PERSON_NAME_COUNTRIES:
+    if alias.personal_name:
         return not _next_to_personal_name(text, start, end)
     return True
+
+
+def _make_alias(surface: str, kind: str, target: str, case_sensitive: bool) -> _Alias:
+    return _Alias(
+        surface, kind, target, case_sensitive, _alias_pattern(surface, case_sensitive),
+        wordlike=surface in WORDLIKE_ACRONYMS,
+        common_noun_phrase=kind == "organisation" and " " in surface.strip(),
+        personal_name=kind == "country" and surface.casefold() in PERSON_NAME_COUNTRIES,
+    )
 
 
 @functools.lru_cache(maxsize=4096)  # the same names recur, in article after article
@@ -248,11 +268,12 @@ def _build_index(gazetteer: Gazetteer) -> _Index:
 
 def _any_of(aliases: list[_Alias]) -> re.Pattern:
     """A pattern that matches at a position exactly when one of the aliases' own patterns
-    does (each alternative keeps its alias's case sensitivity)."""
+    does (each alternative keeps its alias's case sensitivity); group i + 1 is aliases[i]
+    (their patterns have no groups of their own)."""
     alternatives = []
     for alias in aliases:
-        flags = "(?i:" if alias.pattern.flags & re.IGNORECASE else "(?-i:"
-        alternatives.append(flags + alias.pattern.pattern + ")")
+        flags = "((?i:" if alias.pattern.flags & re.IGNORECASE else "((?-i:"
+        alternatives.append(flags + alias.pattern.pattern + "))")
     return re.compile("|".join(alternatives))
 
 
@@ -271,7 +292,7 @@ def _build_first_word_index(gazetteer: Gazetteer) -> dict[str, list[_Alias]]:
         if key in seen:
             return  # the first owner of an alias keeps it
         seen.add(key)
-        aliases.append(_Alias(surface, kind, target, case_sensitive, _alias_pattern(surface, case_sensitive)))
+        aliases.append(_make_alias(surface, kind, target, case_sensitive))
 
     # Organisations first: their names are the longer, more specific phrases.
     for organisation in gazetteer.organisations:
