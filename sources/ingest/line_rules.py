@@ -141,7 +141,8 @@ WIKI_FROM = re.compile(r"^From [A-Z][\w\-]+(?: [A-Z][\w\-]+)?(, the free encyclo
 
 # Necessary conditions for the unanchored LINE_PATTERNS, on the lower-cased line.
 LINE_PATTERN_HINTS = {
-    "wiki-notice": lambda lower: "edit" in lower or lower.startswith("this "),
+    # Every "please ... edit" the pattern takes starts "please do" (do not, dont, don't, don’t).
+    "wiki-notice": lambda lower: "please do" in lower or lower.startswith("this "),
     "wiki-attribution": lambda lower: (
         "gnu " in lower or lower.startswith(("this ", "text is available", "retrieved from", "categor"))
     ),
@@ -150,6 +151,53 @@ LINE_PATTERN_HINTS = {
     "paywall": lambda lower: lower.startswith(("to ", "continue", "subscribe", "this ", "you", "unlock", "read ")),
     "size-picker": lambda lower: "size" in lower,
 }
+
+
+class _AnchoredPatterns:
+    """LINE_PATTERNS split for classify_line: those that can only match at the start of a
+    line, tried together first, and the others.
+
+    Such a pattern's search() is its match() at position 0, and their union (an
+    alternation of them all, tried with match()) matches at position 0 exactly when one of
+    them does. So when the union does not match, which is the case for nearly every
+    paragraph of prose, none of them can, and all are skipped after that one test. A
+    pattern is counted as anchored only when its parse says so; when in doubt it is not,
+    which only costs time."""
+
+    def __init__(self, patterns: list[tuple[str, re.Pattern]]):
+        anchored = [(rule, pattern) for rule, pattern in patterns if pattern.flags == re.I | re.U and _is_anchored(pattern)]
+        self.union = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in anchored), re.I)
+        # (rule, pattern, hint or None) in LINE_PATTERNS' order: all of them, and the others.
+        self.all = [(rule, pattern, LINE_PATTERN_HINTS.get(rule)) for rule, pattern in patterns]
+        self.others = [entry for entry in self.all if entry[:2] not in anchored]
+
+
+def _is_anchored(pattern: re.Pattern) -> bool:
+    """Whether every alternative of the pattern begins with ^ (not a MULTILINE one)."""
+    try:
+        from re import _constants, _parser  # private, hence the fallback below
+
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        return not parsed.state.flags & re.M and _starts_with_caret(list(parsed), _constants)
+    except Exception:
+        return False
+
+
+def _starts_with_caret(items, sre) -> bool:
+    if not items:
+        return False
+    op, argument = items[0]
+    if op == sre.AT:
+        return argument == sre.AT_BEGINNING
+    if op == sre.BRANCH:  # (None, [alternative, ...])
+        return all(_starts_with_caret(list(branch), sre) for branch in argument[1])
+    if op == sre.SUBPATTERN:  # a group: (number, added flags, removed flags, body)
+        return not argument[1] & re.M and _starts_with_caret(list(argument[3]), sre)
+    return False
+
+
+ANCHORED_PATTERNS = _AnchoredPatterns(LINE_PATTERNS)
+
 # Non-ASCII letters that re.IGNORECASE matches to ASCII letters (İ ı ſ K: i, i, s, k).
 IGNORECASE_ASCII_LOOKALIKES = re.compile("[\u0130\u0131\u017f\u212a]")
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")
@@ -175,43 +223,92 @@ def classify_line(line: str, *, is_wiki: bool = False, position: int = 0) -> str
         return "spam"
     if is_wiki and position < 6 and WIKI_FROM.match(line):
         return "wiki-from"
-    # The three patterns that scan the whole line are skipped when the line lacks the
-    # words they need (a cheap test on the lower-cased line, exact for case-insensitive
-    # ASCII words unless one of the few letters re.IGNORECASE equates with an ASCII letter
-    # is present).
-    lower = line.lower() if line.isascii() or not IGNORECASE_ASCII_LOOKALIKES.search(line) else None
-    for rule, pattern in LINE_PATTERNS:
-        hint = LINE_PATTERN_HINTS.get(rule)
-        if hint is not None and lower is not None and not hint(lower):
+    lower = line.lower()
+    return _pattern_rule(line, lower) or _shape_rule(line, lower)
+
+
+def _pattern_rule(line: str, lower: str) -> str | None:
+    """The first of LINE_PATTERNS that matches the line, in their order."""
+    # The patterns that scan the whole line are skipped when the line lacks the words
+    # they need (a cheap test on the lower-cased line, exact for case-insensitive ASCII
+    # words unless one of the few letters re.IGNORECASE equates with an ASCII letter is
+    # present: İ and K are also the only non-ASCII letters whose lower() has an ASCII one).
+    hintable = line.isascii() or not IGNORECASE_ASCII_LOOKALIKES.search(line)
+    # The patterns that can only match at the line's start are tried one by one only when
+    # their union matches there (it is None when each of them is: see _AnchoredPatterns).
+    if ANCHORED_PATTERNS.union.match(line) is not None:
+        patterns = ANCHORED_PATTERNS.all
+    else:
+        patterns = ANCHORED_PATTERNS.others
+    for rule, pattern, hint in patterns:
+        if hint is not None and hintable and not hint(lower):
             continue
         if pattern.search(line):
             return rule
-    if is_photo_caption(line):
+    return None
+
+
+def _shape_rule(line: str, lower: str) -> str | None:
+    """The rules after LINE_PATTERNS, in their order. Most of them are for short lines:
+    the line's length and (capped) word count, taken once, rule out most of them for a
+    paragraph of prose without running them (each is false beyond its bound anyway)."""
+    # min(number of words, CAPTION_MAX_WORDS + 1): each bound below is at most CAPTION_MAX_WORDS.
+    words = len(line.split(maxsplit=CAPTION_MAX_WORDS))
+    # Navigation (80 characters at most), tickers, size pickers and language switches.
+    is_short_strip = len(line) <= SHORT_STRIP_CHARS
+    if words <= CAPTION_MAX_WORDS and _has_photo_credit(line, lower):
         return "photo-caption"
-    if is_navigation(line):
+    if is_short_strip and is_navigation(line):
         return "navigation"
     if BREADCRUMB.match(line):
         return "breadcrumb"
-    if is_account_prompt(line):
+    if words <= ACCOUNT_PROMPT_MAX_WORDS and _has_account_prompt(line):
         return "account"
     if not LETTER_OR_DIGIT.search(line):
         return "symbols"
-    if is_ticker(line):
-        return "ticker"
-    if is_size_picker(line):
-        return "size-picker"
-    if is_language_switch(line):
-        return "language-switch"
-    if _is_short_copyright(line):
+    if is_short_strip:
+        if is_ticker(line):
+            return "ticker"
+        if is_size_picker(line):
+            return "size-picker"
+        if is_language_switch(line):
+            return "language-switch"
+    if words <= COPYRIGHT_MAX_WORDS and _has_copyright(line):
         return "copyright"
     return None
 
 
+#: Characters a word token may carry at its ends ("(word", "said,"). None of them is a word
+#: character (\w: asserted below), so stripping them changes none of the token's words.
+TOKEN_EDGES = ".,;:!?\"'()[]{}«»“”„‘’‚‹›—–-‐…/\\*&%$#@+=<>|~`^·•"
+assert not re.search(r"\w", TOKEN_EDGES)
+
+
 @functools.lru_cache(maxsize=2048)
 def casefolded_words(line: str) -> tuple[str, ...]:
-    """The line's words and numbers, casefolded (cached: each paragraph is asked for them
-    up to three times, by the spam test, the repetition key and the pull-quote test)."""
-    return tuple(WORD_OR_NUMBER.findall(line.casefold()))
+    r"""The line's words and numbers, casefolded (cached: each paragraph is asked for them
+    up to three times, by the spam test, the repetition key and the pull-quote test).
+
+    Exactly WORD_OR_NUMBER.findall(line.casefold()), token by token, because a regex scan
+    over the whole text is several times slower than str.split(). This is the same list:
+    - a match holds only word characters (\w), and no whitespace character str.split()
+      splits at is one (checked over all of Unicode), so no match spans two tokens and the
+      matches are those of each token in turn;
+    - a token of letters only (str.isalpha: each letter is \w, and neither \d, which is
+      str.isdecimal, nor "_") is one match of [^\W\d_]+; a token of decimal digits only
+      is one match of \d+;
+    - TOKEN_EDGES are not word characters, so stripping them keeps the token's matches.
+    Any other token (an apostrophe, a hyphen, letters and digits together) goes to the regex.
+    """
+    words = []
+    for token in line.casefold().split():
+        if not (token.isalpha() or token.isdecimal()):
+            token = token.strip(TOKEN_EDGES)
+            if not (token.isalpha() or token.isdecimal()):
+                words += WORD_OR_NUMBER.findall(token)
+                continue
+        words.append(token)
+    return tuple(words)
 
 
 def is_spam(line: str) -> bool:
@@ -219,7 +316,8 @@ def is_spam(line: str) -> bool:
     words = casefolded_words(line)
     if not words:
         return False
-    hits = sum(map(SPAM_WORDS.__contains__, words))
+    # No spam word at all (nearly every line): hits is 0 (isdisjoint is one C loop).
+    hits = 0 if SPAM_WORDS.isdisjoint(words) else sum(map(SPAM_WORDS.__contains__, words))
     if SENTENCE_PUNCTUATION.search(line):
         # A sentence that is mostly spam vocabulary ("Buy cheap viagra, cialis online!").
         return hits >= 3 and hits >= len(words) / 2
@@ -276,26 +374,34 @@ CAPTION_MAX_WORDS = 50
 
 def is_photo_caption(line: str) -> bool:
     """A picture's caption with its credit, or the credit alone."""
-    lower = line.lower()
-    return (
-        any(hint in lower for hint in PHOTO_CREDIT_HINTS)
-        and _word_count_at_most(line, CAPTION_MAX_WORDS)
-        and bool(PHOTO_CREDIT.search(line))
-    )
+    return _word_count_at_most(line, CAPTION_MAX_WORDS) and _has_photo_credit(line, line.lower())
+
+
+def _has_photo_credit(line: str, lower: str) -> bool:
+    """is_photo_caption without its word count; lower is line.lower()."""
+    return any(hint in lower for hint in PHOTO_CREDIT_HINTS) and bool(PHOTO_CREDIT.search(line))
+
+
+ACCOUNT_PROMPT_MAX_WORDS = 25
 
 
 def is_account_prompt(line: str) -> bool:
     """Log-in / register / subscribe prompts, as opposed to sentences that mention an account."""
-    return (
-        _word_count_at_most(line, 25)
-        and bool(ACCOUNT_WORDS.search(line))
-        and bool(ACCOUNT_PROMPT.search(line))
-    )
+    return _word_count_at_most(line, ACCOUNT_PROMPT_MAX_WORDS) and _has_account_prompt(line)
+
+
+def _has_account_prompt(line: str) -> bool:
+    return bool(ACCOUNT_WORDS.search(line)) and bool(ACCOUNT_PROMPT.search(line))
+
+
+COPYRIGHT_MAX_WORDS = 15
 
 
 def _is_short_copyright(line: str) -> bool:
-    if not _word_count_at_most(line, 15):
-        return False
+    return _word_count_at_most(line, COPYRIGHT_MAX_WORDS) and _has_copyright(line)
+
+
+def _has_copyright(line: str) -> bool:
     return bool(COPYRIGHT_START.match(line) or RIGHTS_RESERVED_AT_END.search(line))
 
 
