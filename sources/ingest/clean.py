@@ -76,18 +76,20 @@ class _Paragraph:
 
 # --- whitespace -------------------------------------------------------------
 
-ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # tabs etc. are spaces
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+CONTROL_CHARACTERS = "\x00-\x08\x0e-\x1f\x7f-\x9f"  # tabs etc. are spaces
+#: Both removed in one pass: they are removed, not replaced, so one set's removal
+#: cannot make or unmake a character of the other.
+ZERO_WIDTH_OR_CONTROL = re.compile(f"[{ZERO_WIDTH}{CONTROL_CHARACTERS}]")
 
 
 def _normalise_lines(text: str) -> list[str]:
     """Unicode-normalised lines with single spaces, no trailing spaces; blank lines are ""."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = ZERO_WIDTH.sub("", text)
     # Control characters never belong in article text (the pattern does not match "\n").
-    text = CONTROL_CHARACTERS.sub("", text)
-    return [_single_spaced(line) for line in text.split("\n")]
+    text = ZERO_WIDTH_OR_CONTROL.sub("", text)
+    return [line if _is_single_spaced(line) else " ".join(line.split()) for line in text.split("\n")]
 
 
 def _single_spaced(line: str) -> str:
@@ -96,6 +98,14 @@ def _single_spaced(line: str) -> str:
     str.split() splits at exactly the characters regex \\s matches (both use
     str.isspace), and it is several times faster than a substitution."""
     return " ".join(line.split())
+
+
+def _is_single_spaced(line: str) -> bool:
+    """Whether _single_spaced(line) == line, without making it: most lines already are.
+    The only whitespace character str.isprintable() accepts is the space (checked over
+    all of Unicode), so a printable line is single-spaced when no space is doubled or
+    at an end."""
+    return line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " "
 
 
 CLOSING_PUNCTUATION_AT_END = re.compile(r"[.!?:;\"”’)\]]$")
@@ -233,7 +243,14 @@ SPLICED_ADVERT = re.compile(
 )
 
 
+#: Every match of SPLICED_ADVERT (case-sensitive) holds one of these.
+SPLICED_ADVERT_WORDS = ("ADVERTISEMENT", "Advertisement", "SPONSORED", "Sponsored content", "continues below")
+
+
 def _cut_spliced_adverts(text: str, inline: list[Removal]) -> str:
+    if not any(word in text for word in SPLICED_ADVERT_WORDS):
+        return text  # the pattern, tried at each position, is far slower than these tests
+
     def cut(advert):
         inline.append(Removal(advert.group().strip(), "spliced-advert"))
         return ""
@@ -258,4 +275,6 @@ def _strip_inline_markers(paragraphs: list[_Paragraph]) -> None:
             text = CITATION_MARKER.sub("", text)
         if any(pair in text for pair in SPACES_BEFORE_PUNCTUATION):
             text = SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
-        paragraph.text = _single_spaced(text)
+        # A paragraph nothing was cut from is its line, which _normalise_lines and _rewrap
+        # left single-spaced: the same text, and the same string for casefolded_words' cache.
+        paragraph.text = text if text is paragraph.original else _single_spaced(text)

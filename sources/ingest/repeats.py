@@ -21,10 +21,6 @@ PULL_QUOTE_MAX_WORDS = 60
 PULL_QUOTE_MIN_WORDS = 8
 
 
-def _repetition_key(text: str) -> str:
-    return " ".join(casefolded_words(text))
-
-
 def _repeat_rule(text: str) -> str:
     is_caption = len(text.split()) <= 60 and CAPTION_CUES.search(text)
     return "repeated-caption" if is_caption else "repeated-paragraph"
@@ -32,13 +28,15 @@ def _repeat_rule(text: str) -> str:
 
 def drop_repeats(paragraphs: list[_Paragraph]) -> None:
     """Later copies of a paragraph, and pull quotes whose words reappear in a longer paragraph."""
-    seen: set[str] = set()
+    # A paragraph's key is its casefolded words. The tuple of them, not the words joined by
+    # spaces: no word holds a space, so two tuples are equal exactly when their joins are.
+    seen: set[tuple[str, ...]] = set()
     for paragraph in paragraphs:
         if paragraph.rule is not None:
             continue
-        if len(casefolded_words(paragraph.text)) < 3:  # the words of the key
+        key = casefolded_words(paragraph.text)
+        if len(key) < 3:
             continue
-        key = _repetition_key(paragraph.text)
         if key in seen:
             paragraph.rule = _repeat_rule(paragraph.text)
         seen.add(key)
@@ -61,31 +59,49 @@ def _drop_pull_quotes(paragraphs: list[_Paragraph]) -> None:
             continue
         if index < header_zone and not CAPTION_CUES.search(paragraph.text):
             continue
-        if len(live) <= FEW_PARAGRAPHS and not _shares_enough_with_a_longer(index, word_lists, bigram_sets):
-            continue
-        if postings is None:
-            postings = _postings(bigram_sets)
-        source = _longer_paragraph_containing(index, word_lists, bigram_sets, postings)
+        if len(live) <= FEW_PARAGRAPHS:
+            source = _longer_paragraph_sharing_most(index, word_lists, bigram_sets)
+        else:
+            if postings is None:
+                postings = _postings(bigram_sets)
+            source = _longer_paragraph_containing(index, word_lists, bigram_sets, postings)
         if source is not None and live[source].rule is None:
             paragraph.rule = _repeat_rule(paragraph.text)
 
 
 # Up to this many paragraphs, comparing a paragraph with every longer one directly is
-# cheaper than indexing all word pairs; the index is then built only for a paragraph that
-# does share enough with a longer one (a real pull quote, rare).
+# cheaper than indexing all word pairs.
 FEW_PARAGRAPHS = 50
 
 
-def _shares_enough_with_a_longer(index, word_lists, bigram_sets) -> bool:
-    """Whether some longer paragraph has 75% of this one's word pairs: without one,
-    _longer_paragraph_containing finds nothing (it checks each answer exactly so)."""
+def _longer_paragraph_sharing_most(index, word_lists, bigram_sets) -> int | None:
+    """_longer_paragraph_containing's answer, found by comparing with each longer paragraph.
+
+    With no more paragraphs than COMMON_BIGRAM_POSTINGS, no pair is too common for the
+    index, so that function's counts are the exact numbers of shared pairs: it answers the
+    longer paragraph sharing the most (if at least 75%) and, between paragraphs sharing as
+    many, the one it counted first, which is found here as it would count them."""
     mine = bigram_sets[index]
     needed = 0.75 * len(mine)
     length = len(word_lists[index])
-    return any(
-        len(words) > length and len(mine & bigram_sets[other]) >= needed
-        for other, words in enumerate(word_lists)
-    )
+    most, sharing_most = needed, []
+    for other, words in enumerate(word_lists):
+        if len(words) > length:
+            shared = len(mine & bigram_sets[other])
+            if shared > most:
+                most, sharing_most = shared, [other]
+            elif shared == most:
+                sharing_most.append(other)
+    if len(sharing_most) <= 1:
+        return sharing_most[0] if sharing_most else None
+    # It counts pair by pair, in the (fixed) iteration order of this same set, and each
+    # pair's paragraphs in their order: the first counted holds the earliest of these pairs
+    # (the first such paragraph when several do).
+    for bigram in mine:
+        for other in sharing_most:
+            if bigram in bigram_sets[other]:
+                return other
+    return None  # not reached: each of them shares a pair
 
 
 def _postings(bigram_sets) -> dict[tuple[str, str], list[int]]:
@@ -98,6 +114,7 @@ def _postings(bigram_sets) -> dict[tuple[str, str], list[int]]:
 
 
 COMMON_BIGRAM_POSTINGS = 200
+assert FEW_PARAGRAPHS <= COMMON_BIGRAM_POSTINGS  # what _longer_paragraph_sharing_most needs
 
 
 def _longer_paragraph_containing(index, word_lists, bigram_sets, postings) -> int | None:
