@@ -434,3 +434,20 @@ def test_caption_and_credit_lines_are_photo_captions(line):
 ])
 def test_prose_about_pictures_is_kept(line):
     assert classify_line(line) is None
+
+
+def test_a_pull_quote_is_credited_to_the_earliest_of_the_paragraphs_quoting_it_as_much():
+    """Two longer paragraphs each share seven of a pull quote's eight word pairs (one
+    lacks its first word, the other its last): the answer is the earlier, on short pages
+    (compared directly) and long ones (through the pair index), in whatever order the set
+    of pairs is read (a set of strings' order changes with the process's hash seed; dict
+    keys, which keep their order, stand in for both orders here)."""
+    from sources.ingest import repeats
+
+    quote = "the border will stay closed until the spring talks".split()
+    word_lists = [quote, ["officials", "said", *quote[:-1]], [*quote[1:], "a", "minister", "added"]]
+    for order in (list, lambda pairs: list(reversed(pairs))):
+        bigram_sets = [dict.fromkeys(order(list(zip(words, words[1:])))).keys() for words in word_lists]
+        assert repeats._longer_paragraph_sharing_most(0, word_lists, bigram_sets) == 1
+        postings = repeats._postings(bigram_sets)
+        assert repeats._longer_paragraph_containing(0, word_lists, bigram_sets, postings) == 1

@@ -32,12 +32,12 @@ import bisect
 import functools
 import json
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycountry
 
+from .casing import IGNORECASE_ASCII_LOOKALIKES
 from .entities import Hit
 from .gazetteer import EVERYDAY_NAMES
 
@@ -119,14 +119,14 @@ class _Words:
 
     Exact: an IGNORECASE match of an ASCII word is ASCII, unless the text holds one of the
     few other characters the re module matches to an ASCII letter ("ſ" for s, the Kelvin
-    sign for k, dotted and dotless i: _ascii_case_mates); then lower-casing each of its
+    sign for k, dotted and dotless i: casing.py); then lower-casing each of its
     characters gives the word in lower case. When lower-casing keeps the length, each
     character gives one, so a position in the lower-cased text is the same position in
     the text. Without both conditions, may_stand always says yes: every search runs."""
 
     def __init__(self, text: str) -> None:
         lowered = text.lower()
-        self.usable = len(lowered) == len(text) and _ascii_case_mates().search(text) is None
+        self.usable = len(lowered) == len(text) and IGNORECASE_ASCII_LOOKALIKES.search(text) is None
         self.lowered = lowered
         # Most articles hold none of a rule's words: then no mention's window can.
         self.present = {words: tuple(word for word in words if word in lowered)
@@ -141,15 +141,6 @@ class _Words:
                 return True
         return False
 
-
-@functools.lru_cache(maxsize=1)
-def _ascii_case_mates() -> re.Pattern:
-    """A pattern finding the non-ASCII characters that an IGNORECASE pattern matches to an
-    ASCII letter (in this Python: "İ", "ı", "ſ", the Kelvin sign); asked of the re module
-    itself, over every code point, once per process (some 30 ms)."""
-    non_ascii = "".join(map(chr, range(0x80, sys.maxunicode + 1)))
-    mates = set(re.findall("|".join("abcdefghijklmnopqrstuvwxyz"), non_ascii, re.IGNORECASE))
-    return re.compile("[" + "".join(map(re.escape, sorted(mates))) + "]")
 
 NAME_ENDINGS = ("stan", "ia", "land", "iye")
 

@@ -12,6 +12,8 @@ import re
 
 import pycountry
 
+from .casing import IGNORECASE_ASCII_LOOKALIKES
+
 SPAM_WORDS = {
     "casino", "casinos", "bahis", "bet", "bets", "betting", "poker", "slot", "slots",
     "jackpot", "roulette", "rulet", "iddaa", "kumar", "bonus", "bonusu", "freespin",
@@ -198,8 +200,6 @@ def _starts_with_caret(items, sre) -> bool:
 
 ANCHORED_PATTERNS = _AnchoredPatterns(LINE_PATTERNS)
 
-# Non-ASCII letters that re.IGNORECASE matches to ASCII letters (İ ı ſ K: i, i, s, k).
-IGNORECASE_ASCII_LOOKALIKES = re.compile("[\u0130\u0131\u017f\u212a]")
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 WORD_OR_NUMBER = re.compile(r"[^\W\d_]+|\d+")
 SENTENCE_PUNCTUATION = re.compile(r"[.!?;:,\"“”]")

@@ -75,33 +75,17 @@ FEW_PARAGRAPHS = 50
 
 
 def _longer_paragraph_sharing_most(index, word_lists, bigram_sets) -> int | None:
-    """_longer_paragraph_containing's answer, found by comparing with each longer paragraph.
-
-    With no more paragraphs than COMMON_BIGRAM_POSTINGS, no pair is too common for the
-    index, so that function's counts are the exact numbers of shared pairs: it answers the
-    longer paragraph sharing the most (if at least 75%) and, between paragraphs sharing as
-    many, the one it counted first, which is found here as it would count them."""
+    """_longer_paragraph_containing's answer, found by comparing with each longer paragraph
+    (with no more paragraphs than COMMON_BIGRAM_POSTINGS, no pair is too common for its
+    index, so it counts exactly the shared pairs): the longer paragraph sharing the most,
+    if at least 75%, the earliest of those sharing as many."""
     mine = bigram_sets[index]
-    needed = 0.75 * len(mine)
     length = len(word_lists[index])
-    most, sharing_most = needed, []
-    for other, words in enumerate(word_lists):
-        if len(words) > length:
-            shared = len(mine & bigram_sets[other])
-            if shared > most:
-                most, sharing_most = shared, [other]
-            elif shared == most:
-                sharing_most.append(other)
-    if len(sharing_most) <= 1:
-        return sharing_most[0] if sharing_most else None
-    # It counts pair by pair, in the (fixed) iteration order of this same set, and each
-    # pair's paragraphs in their order: the first counted holds the earliest of these pairs
-    # (the first such paragraph when several do).
-    for bigram in mine:
-        for other in sharing_most:
-            if bigram in bigram_sets[other]:
-                return other
-    return None  # not reached: each of them shares a pair
+    longer = [other for other, words in enumerate(word_lists) if len(words) > length]
+    if not longer:
+        return None
+    best = max(longer, key=lambda other: (len(mine & bigram_sets[other]), -other))
+    return best if len(mine & bigram_sets[best]) >= 0.75 * len(mine) else None
 
 
 def _postings(bigram_sets) -> dict[tuple[str, str], list[int]]:
@@ -135,7 +119,9 @@ def _longer_paragraph_containing(index, word_lists, bigram_sets, postings) -> in
         for other in posting:
             if other != index and len(word_lists[other]) > len(word_lists[index]):
                 shared[other] = shared.get(other, 0) + 1
-    for other, count in sorted(shared.items(), key=lambda item: -item[1]):
+    # The most shared first; between as many, the earliest paragraph (not the order the
+    # set of pairs happened to count them in, which changes with the process's hash seed).
+    for other, count in sorted(shared.items(), key=lambda item: (-item[1], item[0])):
         if count + skipped < needed:
             break
         if len(mine & bigram_sets[other]) >= needed:
