@@ -349,7 +349,7 @@ def _has_ordinary_word(name: str, text: str) -> bool:
 
 
 def _written_in_lower_case(word: str, text: str) -> bool:
-    """Whether the text has word among its lower-case words, found by looking for the word
+    r"""Whether the text has word among its lower-case words, found by looking for the word
     itself rather than listing every lower-case word of the text (which cost more).
 
     The same as `word in set(re.findall(r"(?<![\w'’‐-])[a-zа-яё][\w'’‐-]*", text))`: a
