@@ -385,23 +385,17 @@ def _has_photo_credit(line: str, lower: str) -> bool:
 ACCOUNT_PROMPT_MAX_WORDS = 25
 
 
-def is_account_prompt(line: str) -> bool:
-    """Log-in / register / subscribe prompts, as opposed to sentences that mention an account."""
-    return _word_count_at_most(line, ACCOUNT_PROMPT_MAX_WORDS) and _has_account_prompt(line)
-
-
 def _has_account_prompt(line: str) -> bool:
+    """Log-in / register / subscribe prompts, as opposed to sentences that mention an
+    account (classify_line applies ACCOUNT_PROMPT_MAX_WORDS)."""
     return bool(ACCOUNT_WORDS.search(line)) and bool(ACCOUNT_PROMPT.search(line))
 
 
 COPYRIGHT_MAX_WORDS = 15
 
 
-def _is_short_copyright(line: str) -> bool:
-    return _word_count_at_most(line, COPYRIGHT_MAX_WORDS) and _has_copyright(line)
-
-
 def _has_copyright(line: str) -> bool:
+    """A copyright line (classify_line applies COPYRIGHT_MAX_WORDS)."""
     return bool(COPYRIGHT_START.match(line) or RIGHTS_RESERVED_AT_END.search(line))
 
 
