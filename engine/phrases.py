@@ -9,6 +9,13 @@ at p + i), a fraction of the work. tests/test_whoosh_backend_perf_paths.py check
 against Whoosh's own phrase search.
 """
 
+from bisect import bisect_right
+from itertools import accumulate
+from pickle import loads
+
+from whoosh.formats import Positions
+from whoosh.system import _INT_SIZE
+
 from .bitsets import iter_bits
 from .scoring import leaf_matcher
 
@@ -17,7 +24,7 @@ def phrase_ids(reader, field, fieldname, btexts, candidates):
     """Document numbers among ``candidates`` (a bitset of the documents that hold every
     word) where the words ``btexts`` stand in order, next to each other; None when a
     word's postings are not Whoosh's own leaf matcher (then Whoosh decides)."""
-    decode = field.format.decoder("positions")
+    decode = _decode_positions if type(field.format) is Positions else field.format.decoder("positions")
     wanted = set(iter_bits(candidates))
     starts = None  # document -> positions where the phrase so far starts
     for i, btext in enumerate(btexts):
@@ -42,20 +49,35 @@ def _positions(matcher, wanted, decode):
     matcher = leaf_matcher(matcher)
     if matcher is None:
         return None
+    ordered = sorted(wanted)
     out = {}
+    below = -1  # every id up to this one stands in an earlier block
     while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        ids = matcher._ids
-        if not wanted.isdisjoint(ids):
+        # A block holds the ids after the previous block's greatest up to its own, which
+        # its header tells: a block without a wanted document is passed over unread (to
+        # read one is to decompress and unpickle it, ids, weights and positions at once).
+        if bisect_right(ordered, matcher._maxid) > bisect_right(ordered, below):
+            if matcher._ids is None:
+                matcher._read_ids()
+            ids = matcher._ids
             if matcher._values is None:
                 matcher._read_values()
             values = matcher._values
             for at in range(matcher._i, len(ids)):
                 if ids[at] in wanted:
                     out[ids[at]] = set(decode(values[at]))
+        below = matcher._maxid
         if matcher._lastblock:
             break
         matcher._next_block()
     return out
+
+
+def _decode_positions(value):
+    """Whoosh's Positions.decode_positions (a value is the frequency, then the pickled list
+    of gaps between positions), with the gaps summed in C: a phrase of two common words at
+    100,000 articles decodes ~170,000 values, and Whoosh's Python loop was a third of it."""
+    if not value.endswith(b"."):
+        value += b"."
+    return accumulate(loads(value[_INT_SIZE:]))
 

@@ -82,6 +82,11 @@ def is_english_word(word: str) -> bool:
     return at < len(hashes) and int(hashes[at]) == wanted
 
 
+def load_dictionary() -> None:
+    """Load the dictionary is_english_word reads, now rather than at its first use."""
+    _english_word_hashes()
+
+
 @functools.cache
 def _english_word_hashes():
     """The sorted hashes of the dictionary's lowercase words: a set of its 210,000 words

@@ -3,6 +3,7 @@
 import pytest
 
 from engine.segment_cache import BITSETS
+from sources import name_variants
 from sources import search as svc
 from sources.facets import FACETS
 from sources.warm_up import warm_up
@@ -38,3 +39,11 @@ def test_warm_up_of_an_empty_archive_searches_once_and_returns(fresh_index, db):
     steps = []
     assert warm_up(between_steps=lambda: steps.append(1)) >= 0
     assert steps == [1]  # browsing only: no title to take a word from
+
+
+def test_warm_up_loads_the_dictionary_that_name_queries_read(fresh_index, db):
+    """The first search for a word that may be a name reads an English dictionary (0.5 s
+    to load); the warm-up's own word may be an organisation's, which never reads it."""
+    name_variants._english_word_hashes.cache_clear()
+    warm_up()
+    assert name_variants._english_word_hashes.cache_info().currsize == 1
