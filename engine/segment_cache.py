@@ -18,6 +18,7 @@ from whoosh.reading import TermNotFound
 import numpy as np
 
 from .bitsets import bits_from_array, bits_from_ids, bits_to_mask
+from . import phrase_store
 from .phrases import phrase_ids
 from .scoring import POSTINGS, SegmentArrays, Unsupported, read_postings
 
@@ -193,7 +194,8 @@ class Leaf:
         return bits
 
     def _phrase_bits(self, q, words):
-        """A phrase's documents from its words' positions (engine/phrases.py), or None."""
+        """A phrase's documents from its words' positions (engine/phrases.py), kept with the
+        segment (engine/phrase_store.py); None when Whoosh must decide."""
         field = self.schema[q.fieldname]
         candidates = self.entry.all
         for bits in words:
@@ -202,8 +204,13 @@ class Leaf:
             btexts = [field.to_bytes(w) for w in q.words]
         except ValueError:
             return None
-        ids = phrase_ids(self.reader, field, q.fieldname, btexts, candidates)
-        return None if ids is None else bits_from_ids(ids, self.entry.size)
+
+        def from_positions():
+            ids = phrase_ids(self.reader, field, q.fieldname, btexts, candidates)
+            return None if ids is None else bits_from_ids(ids, self.entry.size)
+
+        return phrase_store.read_through(self.reader.storage(), self.reader.segment(), self.entry.size,
+                                         q.fieldname, q.words, candidates, from_positions)
 
     def _other_bits(self, q):
         """A query that is not a boolean combination, read (not cached) from Whoosh."""

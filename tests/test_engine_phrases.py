@@ -1,13 +1,16 @@
 """engine/phrases.py's decoding of Whoosh's stored positions (its phrase search is checked
-against Whoosh's in test_whoosh_backend_perf_paths.py)."""
+against Whoosh's in test_whoosh_backend_perf_paths.py), and engine/phrase_store.py."""
 
+import os
 import random
+from pathlib import Path
 
 import pytest
 from haystack import connections
 from whoosh.formats import Positions
 
-from engine import phrases
+from engine import phrase_store, phrases
+from engine.bitsets import iter_bits
 
 
 def test_positions_decode_as_whoosh_decodes_them():
@@ -60,3 +63,86 @@ def test_a_phrase_reads_only_the_postings_blocks_that_hold_its_candidates(tmp_pa
     assert found == expected == sorted(rare)
     # Read in full, "red" and "sea" are 24 blocks each: here one block per candidate at most.
     assert 0 < len(reads) <= 2 * len(rare) + 1
+
+
+# --- phrase answers kept with their segment (engine/phrase_store.py) ----------------------
+
+def phrase_docs(query):
+    """The documents the fast path finds for a query, over every segment."""
+    from engine import fast_path
+
+    backend = connections["default"].get_backend()
+    searcher = backend.searcher()
+    leaves, found = fast_path.matches(searcher, backend._index_key(), query, None)
+    return {leaf.offset + d for leaf, bits in zip(leaves, found) for d in iter_bits(bits)}
+
+
+def phrase_files(folder):
+    return sorted(name for name in os.listdir(folder) if ".phrase_" in name)
+
+
+@pytest.fixture
+def phrase_index(db, fresh_index, monkeypatch):
+    """An index of articles where "salt" and "sea" are common and "salt sea" is not."""
+    from tests.factories import make_source
+    from tests.fixtures_search import rebuild_index
+
+    monkeypatch.setattr(phrase_store, "MIN_CANDIDATES", 5)
+    for n in range(30):
+        make_source(f"Shore {n}", "The salt sea coast." if n % 10 == 3 else "Sea water and salt, dried on the coast.")
+    rebuild_index()
+    return fresh_index.path
+
+
+@pytest.mark.archive_engine
+def test_a_phrase_read_once_is_read_from_its_segment_file_by_the_next_process(phrase_index, monkeypatch):
+    from whoosh import query as wq
+
+    from engine import segment_cache
+
+    query = wq.Phrase("text", ["salt", "sea"])
+    expected = phrase_docs(query)
+    assert len(expected) == 3
+    assert len(phrase_files(phrase_index)) == 1
+    segment_cache.BITSETS.clear()  # what a new process has
+    monkeypatch.setattr(segment_cache, "phrase_ids", lambda *args: pytest.fail("positions read again"))
+    assert phrase_docs(query) == expected
+
+
+@pytest.mark.archive_engine
+def test_a_phrase_file_of_another_length_is_ignored_and_the_phrase_read_again(phrase_index):
+    from whoosh import query as wq
+
+    from engine import segment_cache
+
+    query = wq.Phrase("text", ["salt", "sea"])
+    expected = phrase_docs(query)
+    [name] = phrase_files(phrase_index)
+    Path(phrase_index, name).write_bytes(b"\xff" * 3)  # torn, or written for another segment
+    segment_cache.BITSETS.clear()
+    assert phrase_docs(query) == expected
+
+
+@pytest.mark.archive_engine
+def test_phrases_with_few_candidates_leave_no_file(phrase_index, monkeypatch):
+    from whoosh import query as wq
+
+    monkeypatch.setattr(phrase_store, "MIN_CANDIDATES", 200)
+    assert phrase_docs(wq.Phrase("text", ["salt", "sea"]))
+    assert phrase_files(phrase_index) == []
+
+
+@pytest.mark.archive_engine
+def test_a_segments_phrase_files_go_when_a_merge_retires_it(phrase_index):
+    from whoosh import query as wq
+
+    from engine import segment_cache
+
+    query = wq.Phrase("text", ["salt", "sea"])
+    expected = phrase_docs(query)
+    [before] = phrase_files(phrase_index)
+    backend = connections["default"].get_backend()
+    backend.storage.open_index().optimize()  # one new segment, the old ones' files deleted
+    segment_cache.BITSETS.clear()
+    assert before not in phrase_files(phrase_index)
+    assert phrase_docs(query) == expected
