@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import islice
 
 LANGUAGES = ("en", "ru", "uk", "be", "uz", "kk", "ky", "tg", "tk", "az", "fa", "ps", "tr", "ar",
              "zh", "de", "fr", "es")
@@ -37,6 +38,12 @@ def _classify():
 def detect_language(text: str, declared: str = "") -> str:
     """An ISO 639-1 code ("en", "ru"), the declared one for a short text, else "und"."""
     sample = text[:SAMPLE_CHARS]
-    if len(_WORDS.findall(sample)) < MIN_WORDS:
+    if not _has_words(sample, MIN_WORDS):
         return declared or UNDETERMINED
     return _classify()(sample)[0]
+
+
+def _has_words(sample: str, count: int) -> bool:
+    """Whether the sample holds `count` words (len(findall) >= count): the scan stops at
+    the count-th word, in a long text's first line, instead of listing them all."""
+    return next(islice(_WORDS.finditer(sample), count - 1, None), None) is not None
