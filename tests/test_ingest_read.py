@@ -159,3 +159,12 @@ def test_any_bytes_give_text_or_a_read_error(data):
     else:
         assert isinstance(text, str) and text.strip()
         assert "\r" not in text
+
+
+def test_strip_bidi_controls_removes_each_control_and_leaves_other_text_as_it_is():
+    from sources.ingest.read import BIDI_CONTROL_CHARS, strip_bidi_controls
+
+    assert len(BIDI_CONTROL_CHARS) == 12
+    for control in BIDI_CONTROL_CHARS:
+        assert strip_bidi_controls(f"txt{control}.exe “Dushanbe’s” Москва") == "txt.exe “Dushanbe’s” Москва"
+    assert strip_bidi_controls("no control here: “quoted” — Москва\u200d") == "no control here: “quoted” — Москва\u200d"

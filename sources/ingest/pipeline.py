@@ -179,6 +179,8 @@ def _process_segment(raw: str, gazetteer: Gazetteer, *, position: int, original_
 def _undecodable_lines(raw: str) -> list[Removal]:
     """The lines that hold replaced bytes: kept in the text, and recorded so that a curator
     sees what was lost (and the import summary counts it)."""
+    if "\ufffd" not in raw:
+        return []  # the usual case: no line to split out
     return [Removal(line, UNDECODABLE) for line in raw.split("\n") if "\ufffd" in line]
 
 

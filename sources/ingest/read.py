@@ -48,7 +48,8 @@ UNICODE_BOMS = [
 
 # Invisible characters that reorder or hide text (a Right-to-Left Override in a title makes
 # "txt.exe" read "exe.txt"): bidi embeddings, overrides, isolates and marks.
-BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+BIDI_CONTROL_CHARS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+BIDI_CONTROLS = re.compile(f"[{BIDI_CONTROL_CHARS}]")
 REPLACEMENT_CHARACTER = "\ufffd"
 
 HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html)\b", re.I | re.S)
@@ -131,6 +132,10 @@ def read_text(data: bytes, *, max_bytes: int, filename: str | None = None) -> st
 
 
 def strip_bidi_controls(text: str) -> str:
+    # Almost no text holds one: a search for each (str.__contains__, in C) costs about half
+    # the regular expression's pass, which then runs only when there is one to remove.
+    if not any(control in text for control in BIDI_CONTROL_CHARS):
+        return text
     return BIDI_CONTROLS.sub("", text)
 
 
