@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -137,6 +138,14 @@ class Fingerprint:
     sequence: np.ndarray
     distinct: np.ndarray
 
+    @cached_property
+    def positions(self) -> np.ndarray:
+        """For each shingle of the sequence, its index in distinct. Computed once, in the
+        storing process, when a first run is measured (`_run_in`): at 10,000 articles,
+        22,421 runs were measured on 2,796 Fingerprints (older articles are candidates
+        again and again). 8 bytes a shingle, on those Fingerprints only."""
+        return np.searchsorted(self.distinct, self.sequence)
+
     def __eq__(self, other):
         return isinstance(other, Fingerprint) and np.array_equal(self.sequence, other.sequence)
 
@@ -195,23 +204,53 @@ def compare(a, b) -> Overlap:
     a_set, b_set = (x.distinct if isinstance(x, Fingerprint) else x for x in (a, b))
     if not len(a_set) or not len(b_set):
         return Overlap(0, 0.0, 0.0, 0.0)
-    common = len(np.intersect1d(a_set, b_set, assume_unique=True))
-    union = len(a_set) + len(b_set) - common
-    overlap = Overlap(common, common / len(a_set), common / len(b_set), common / union)
-    if isinstance(a, Fingerprint) and not overlap.is_version and common >= MIN_PASSAGE_SHINGLES:
+    common_set = np.intersect1d(a_set, b_set, assume_unique=True)
+    overlap = _overlap(len(common_set), len(a_set), len(b_set))
+    if isinstance(a, Fingerprint) and not overlap.is_version and overlap.common >= MIN_PASSAGE_SHINGLES:
         # Only a possible passage needs its run (the costlier part of a comparison).
-        overlap = replace(overlap, longest_run=_longest_run(_members(a.sequence, b_set)))
+        overlap = replace(overlap, longest_run=_run_in(a, common_set))
     return overlap
 
 
-def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """For each value, whether the sorted array holds it."""
-    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    return sorted_set[at] == values
+def compare_both_ways(a: Fingerprint, b: Fingerprint) -> Overlap:
+    """`compare` for detection, where a passage may run on in b and be broken up in a:
+    its longest_run is the longer of a's run in b and b's run in a (one intersection
+    serves both). The run is measured only where it decides is_shared_passage, which
+    needs every other condition too: it stays 0 for a pair that cannot be a passage
+    anyway (a version, too few shingles in common, too small a share of both texts),
+    and b's run is not measured once a's reaches MIN_PASSAGE_RUN."""
+    if not len(a.distinct) or not len(b.distinct):
+        return Overlap(0, 0.0, 0.0, 0.0)
+    common_set = np.intersect1d(a.distinct, b.distinct, assume_unique=True)
+    overlap = _overlap(len(common_set), len(a.distinct), len(b.distinct))
+    if (
+        overlap.is_version
+        or overlap.common < MIN_PASSAGE_SHINGLES
+        or max(overlap.share_a, overlap.share_b) < MIN_PASSAGE_SHARE
+    ):
+        return overlap
+    run = _run_in(a, common_set)
+    if run < MIN_PASSAGE_RUN:
+        run = max(run, _run_in(b, common_set))
+    return replace(overlap, longest_run=run)
+
+
+def _overlap(common: int, a_size: int, b_size: int) -> Overlap:
+    return Overlap(common, common / a_size, common / b_size, common / (a_size + b_size - common))
+
+
+def _run_in(a: Fingerprint, common_set: np.ndarray) -> int:
+    """The most consecutive shingles of a that the other text holds too: those in the two
+    texts' common set (a subset of a's distinct shingles). Flagging a's distinct shingles
+    and reading the flags through a.positions is exact (a.distinct[a.positions] is
+    a.sequence) and much cheaper than searching a's whole sequence in a set for each pair."""
+    in_common = np.zeros(len(a.distinct), dtype=bool)
+    in_common[np.searchsorted(a.distinct, common_set)] = True
+    return _longest_run(in_common[a.positions])
 
 
 def _longest_run(flags: np.ndarray) -> int:
-    """The length of the longest run of True."""
-    padded = np.concatenate(([0], flags.astype(np.int8), [0]))
-    edges = np.flatnonzero(np.diff(padded))
-    return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
+    """The length of the longest run of True: the widest gap between two False, counting
+    one before the first flag and one after the last."""
+    bounds = np.concatenate(([-1], np.flatnonzero(~flags), [len(flags)]))
+    return int((bounds[1:] - bounds[:-1]).max()) - 1
