@@ -229,6 +229,26 @@ def test_a_boilerplate_key_stops_gaining_rows_and_still_versions_are_found(detec
         assert footer_keys <= detection_scope.boilerplate_keys
 
 
+def test_a_reprint_of_an_article_made_mostly_of_boilerplate_is_a_version(detection_scope):
+    """An article of a few own sentences under a stock passage that became boilerplate
+    after it was stored shares only its few rare keys with a later reprint: the share a
+    candidate version needs is of the keys that can be shared (counted with the
+    boilerplate ones, a reprint was never compared)."""
+    footer = _words("footer", 400)
+    own = _words("own", 50)
+    original = make_source("Story", f"{own}\n\n{footer}")
+    versions.detect([original.pk])  # stored with the footer's keys: not boilerplate yet
+    for n in range(reprints.MAX_KEY_POSTINGS + 5):
+        versions.detect([make_source(f"Other {n}", f"{_words(n)}\n\n{footer}").pk])
+    footer_keys = set(reprints.keys(reprints.shingles(footer)).tolist())
+    rare = set(reprints.keys(reprints.shingles(original.text)).tolist()) - footer_keys
+    assert reprints.MIN_COMMON_KEYS <= len(rare) < reprints.MIN_PASSAGE_KEYS < len(footer_keys) / 2
+
+    reprint = make_source("Story, reprinted", f"{own}\n\n{footer}")
+    versions.detect([reprint.pk])
+    assert group_of(reprint) == group_of(original) is not None
+
+
 def test_a_key_an_updated_article_gave_up_is_no_longer_boilerplate_in_the_same_import():
     """An import remembers boilerplate keys, but not those of an article whose text it
     changes: when that article no longer holds the footer, the footer is back to
